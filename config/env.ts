@@ -1,0 +1,119 @@
+/**
+ * Configuration from environment variables (and an optional `.env` file), validated in one
+ * pass so that every problem is reported at once, each with the variable's name and an
+ * example. Secrets may come from files (`<NAME>_FILE`), as Docker and Kubernetes secrets do.
+ *
+ * Secret values are never echoed in messages.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads NAME, or the file named by NAME_FILE (trimmed). Problems go to `problems`. */
+function readSecret(env: Env, name: string, problems: string[]): string | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  if (direct && file) {
+    problems.push(
+      `${name} and ${name}_FILE are both set: keep one (e.g. ${name}_FILE=/run/secrets/${name.toLowerCase()})`,
+    );
+    return undefined;
+  }
+  if (file) {
+    try {
+      const value = readFileSync(file, 'utf8').trim();
+      if (!value) problems.push(`${name}_FILE points at an empty file (${file}): put the secret in it`);
+      return value || undefined;
+    } catch (err) {
+      problems.push(
+        `${name}_FILE=${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): fix the path or permissions`,
+      );
+      return undefined;
+    }
+  }
+  return direct?.trim() || undefined;
+}
+
+const httpUrl = (name: string, example: string) =>
+  z
+    .string({ error: `${name} is missing: set it, e.g. ${name}=${example}` })
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
+      message: `${name} must be an http(s) URL, e.g. ${name}=${example}`,
+    })
+    .transform((v) => v.replace(/\/+$/, ''));
+
+export const temporalSettingsSchema = z.object({
+  address: z.string().min(1).default('127.0.0.1:7233'),
+  namespace: z.string().min(1).default('default'),
+  taskQueue: z.string().min(1).default('personio-jumpcloud-sync'),
+});
+export type TemporalSettings = z.infer<typeof temporalSettingsSchema>;
+
+export function loadTemporalSettings(env: Env = process.env): TemporalSettings {
+  return temporalSettingsSchema.parse({
+    address: env.TEMPORAL_ADDRESS || undefined,
+    namespace: env.TEMPORAL_NAMESPACE || undefined,
+    taskQueue: env.TEMPORAL_TASK_QUEUE || undefined,
+  });
+}
+
+export interface ApiSettings {
+  personio: { baseUrl: string; clientId: string; clientSecret: string; appId: string };
+  jumpcloud: { baseUrl: string; apiKey: string; orgId: string | undefined };
+}
+
+const apiSchema = z.object({
+  personioBaseUrl: httpUrl('PERSONIO_BASE_URL', 'https://api.personio.de'),
+  jumpcloudBaseUrl: httpUrl('JUMPCLOUD_BASE_URL', 'https://console.jumpcloud.com'),
+  jumpcloudOrgId: z
+    .string()
+    .regex(
+      /^[0-9a-f]{24}$/i,
+      'JUMPCLOUD_ORG_ID must be a 24-character hex id, e.g. JUMPCLOUD_ORG_ID=5f1b2c3d4e5f6a7b8c9d0e1f',
+    )
+    .optional(),
+});
+
+/** The API endpoints and credentials the worker needs. Throws ConfigError listing every problem. */
+export function loadApiSettings(env: Env = process.env): ApiSettings {
+  const problems: string[] = [];
+  const clientId = readSecret(env, 'PERSONIO_CLIENT_ID', problems);
+  const clientSecret = readSecret(env, 'PERSONIO_CLIENT_SECRET', problems);
+  const apiKey = readSecret(env, 'JUMPCLOUD_API_KEY', problems);
+  if (!clientId)
+    problems.push(
+      'PERSONIO_CLIENT_ID is missing: set it (or PERSONIO_CLIENT_ID_FILE), e.g. PERSONIO_CLIENT_ID=papi-1a2b3c',
+    );
+  if (!clientSecret)
+    problems.push(
+      'PERSONIO_CLIENT_SECRET is missing: set it or PERSONIO_CLIENT_SECRET_FILE=/run/secrets/personio_client_secret',
+    );
+  if (!apiKey)
+    problems.push(
+      'JUMPCLOUD_API_KEY is missing: set it or JUMPCLOUD_API_KEY_FILE=/run/secrets/jumpcloud_api_key',
+    );
+  const parsed = apiSchema.safeParse({
+    personioBaseUrl: env.PERSONIO_BASE_URL ?? 'https://api.personio.de',
+    jumpcloudBaseUrl: env.JUMPCLOUD_BASE_URL ?? 'https://console.jumpcloud.com',
+    jumpcloudOrgId: env.JUMPCLOUD_ORG_ID || undefined,
+  });
+  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => i.message));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return {
+    personio: {
+      baseUrl: parsed.data.personioBaseUrl,
+      clientId: clientId!,
+      clientSecret: clientSecret!,
+      appId: env.PERSONIO_APP_ID || 'PERSONIO_JUMPCLOUD_SYNC',
+    },
+    jumpcloud: { baseUrl: parsed.data.jumpcloudBaseUrl, apiKey: apiKey!, orgId: parsed.data.jumpcloudOrgId },
+  };
+}

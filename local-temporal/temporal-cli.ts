@@ -1,0 +1,184 @@
+/**
+ * Finds a working `temporal` CLI, or builds the pinned version once per machine.
+ *
+ * Order: $TEMPORAL_CLI_PATH → `temporal` on PATH → the cached build → `go install` of the
+ * pinned version into a cache outside the checkout (so every clone on this machine reuses
+ * it) → an error that says how to install the CLI.
+ *
+ * Two test runs may start at once: the build takes a lock (an atomic mkdir) and installs
+ * into a private folder that is renamed into place, so the cache is never half-written.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+/** The newest CLI tag `go install` accepts (v1.6.0+ carry a replace directive). */
+export const TEMPORAL_CLI_VERSION = '1.5.1';
+const MODULE = 'github.com/temporalio/cli/cmd/temporal';
+// go install does not stamp the release version; the CLI's own release build sets it this way.
+const LDFLAGS = `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`;
+const LOCK_STALE_MS = 20 * 60_000;
+
+export interface FoundCli {
+  path: string;
+  source: 'env' | 'path' | 'cache' | 'built';
+  version: string;
+}
+
+type Say = (message: string) => void;
+const defaultSay: Say = (m) => process.stderr.write(`[temporal-cli] ${m}\n`);
+
+export function cacheDir(): string {
+  const base =
+    process.env.PJS_CACHE_DIR ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'personio-jumpcloud-sync');
+  return join(base, 'temporal-cli', TEMPORAL_CLI_VERSION);
+}
+
+async function versionOf(path: string): Promise<string | null> {
+  try {
+    const { stdout } = await execFileAsync(path, ['--version'], { timeout: 15_000 });
+    return stdout.trim();
+  } catch {
+    return null;
+  }
+}
+
+function onPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Hold a cross-process lock while fn runs. A lock whose owner died is taken over. */
+async function withLock<T>(lockDir: string, say: Say, fn: () => Promise<T>): Promise<T> {
+  let announced = false;
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      await writeFile(join(lockDir, 'owner'), JSON.stringify({ pid: process.pid, at: Date.now() }));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = await readFile(join(lockDir, 'owner'), 'utf8')
+        .then((t) => JSON.parse(t) as { pid: number; at: number })
+        .catch(() => null);
+      const stale = owner !== null && (!pidAlive(owner.pid) || Date.now() - owner.at > LOCK_STALE_MS);
+      if (stale) {
+        await rm(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (!announced) {
+        say('another process is building the Temporal CLI; waiting for it');
+        announced = true;
+      }
+      await sleep(1000);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lockDir, { recursive: true, force: true });
+  }
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}`))));
+  });
+}
+
+const installHelp = [
+  'No Temporal CLI was found and Go is not available to build it.',
+  'Install the CLI, then run again:',
+  '  macOS:   brew install temporal',
+  '  Linux:   curl -sSf https://temporal.download/cli.sh | sh',
+  `  with Go: CGO_ENABLED=0 go install ${MODULE}@v${TEMPORAL_CLI_VERSION}`,
+  'or point TEMPORAL_CLI_PATH at an existing temporal binary.',
+].join('\n');
+
+async function buildIntoCache(say: Say): Promise<string> {
+  const dir = cacheDir();
+  const target = join(dir, 'temporal');
+  await mkdir(dir, { recursive: true });
+  return withLock(join(dir, '.lock'), say, async () => {
+    // Someone else may have finished the build while we waited for the lock.
+    if (existsSync(target) && (await versionOf(target))) return target;
+    if (!onPath('go')) throw new Error(installHelp);
+    say(`building the Temporal CLI v${TEMPORAL_CLI_VERSION} with Go (first run only, takes a few minutes)`);
+    const staging = await mkdtemp(join(dir, 'build-'));
+    try {
+      await run('go', ['install', '-ldflags', LDFLAGS, `${MODULE}@v${TEMPORAL_CLI_VERSION}`], {
+        ...process.env,
+        CGO_ENABLED: '0',
+        GOBIN: staging,
+      });
+      await rename(join(staging, 'temporal'), target);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+    return target;
+  });
+}
+
+/** Returns a working temporal binary, building it on first use. */
+export async function findTemporalCli(say: Say = defaultSay): Promise<FoundCli> {
+  const explicit = process.env.TEMPORAL_CLI_PATH;
+  if (explicit) {
+    const version = await versionOf(explicit);
+    if (!version)
+      throw new Error(
+        `TEMPORAL_CLI_PATH=${explicit} is not a working temporal binary; unset it or fix the path.`,
+      );
+    return { path: explicit, source: 'env', version };
+  }
+  const fromPath = onPath('temporal');
+  if (fromPath) {
+    const version = await versionOf(fromPath);
+    if (version) return { path: fromPath, source: 'path', version };
+  }
+  const cached = join(cacheDir(), 'temporal');
+  if (existsSync(cached)) {
+    const version = await versionOf(cached);
+    if (version) return { path: cached, source: 'cache', version };
+  }
+  const built = await buildIntoCache(say);
+  const version = await versionOf(built);
+  if (!version)
+    throw new Error(`the Temporal CLI built at ${built} does not run; delete ${cacheDir()} and try again.`);
+  return { path: built, source: 'built', version };
+}
+
+// `npm run temporal-cli` prints the path (for scripts) and says where it came from.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  findTemporalCli()
+    .then((cli) => {
+      defaultSay(`${cli.version} (${cli.source})`);
+      process.stdout.write(`${cli.path}\n`);
+    })
+    .catch((err: Error) => {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,28 @@
+/**
+ * Builds a Worker: the one place where workflows, activities and tuning meet. Used by the
+ * worker process, the demo, the tests and the benchmarks alike.
+ */
+import type { NativeConnection } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { sharedWorkflowBundle } from './workflow-bundle.js';
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  deps?: ActivityDeps;
+  /** Anything else the caller wants to tune (concurrency, rate limits, identity). */
+  tuning?: Partial<WorkerOptions>;
+}
+
+export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue,
+    workflowBundle: await sharedWorkflowBundle(),
+    activities: createActivities(options.deps),
+    ...options.tuning,
+  });
+}

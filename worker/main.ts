@@ -1,0 +1,38 @@
+/**
+ * The worker process (`npm run worker`): connects to Temporal, polls the task queue and runs
+ * the import's workflows and activities. Start more of them on the same task queue to
+ * spread the work. SIGINT/SIGTERM stop polling and let running activities finish.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { ConfigError, loadTemporalSettings } from '../config/env.js';
+import { createLogger } from '../observability/logger.js';
+import { createWorker } from './create-worker.js';
+import { installRuntime } from './runtime.js';
+
+const logger = createLogger({ name: 'worker' });
+
+async function main() {
+  const temporal = loadTemporalSettings();
+  installRuntime({ logger, prometheusBindAddress: process.env.METRICS_BIND_ADDRESS || undefined });
+  const connection = await NativeConnection.connect({ address: temporal.address });
+  try {
+    const worker = await createWorker({
+      connection,
+      namespace: temporal.namespace,
+      taskQueue: temporal.taskQueue,
+    });
+    logger.info(
+      { address: temporal.address, namespace: temporal.namespace, taskQueue: temporal.taskQueue },
+      'worker started',
+    );
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) logger.error(err.message);
+  else logger.error({ err }, 'worker failed');
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+// Every workflow the worker bundles. Workflow code runs in Temporal's deterministic sandbox:
+// import only workflow APIs, domain/ code and activity *types* here.
+export { ping } from './ping.js';
