@@ -1,0 +1,114 @@
+// The JumpCloud system-user fields the import owns, and how each is derived from Personio.
+// Deterministic and free of Node built-ins: workflow code imports this file.
+//
+// Empty-value rule: a Personio value that is null or absent becomes "" in JumpCloud. JumpCloud
+// stores and returns empty strings for unset text fields, so writing "" keeps re-runs free of
+// phantom differences, and clearing a field in Personio clears it in JumpCloud.
+// The one exception is `email`: see user-diff.ts (an existing address is never cleared).
+import { primaryCostCenter } from './cost-center.js';
+import type { Employee } from './personio-record.js';
+
+export const MANAGED_FIELDS = [
+  'employeeIdentifier',
+  'firstname',
+  'lastname',
+  'displayname',
+  'email',
+  'jobTitle',
+  'employeeType',
+  'company',
+  'location',
+  'department',
+  'costCenter',
+] as const;
+export type ManagedField = (typeof MANAGED_FIELDS)[number];
+
+export type DesiredFields = Record<ManagedField, string>;
+
+export interface FieldMapping {
+  /** The Personio attribute (or attributes) the value comes from. */
+  source: string;
+  /** The JumpCloud system-user field, or state for the user's state. */
+  jumpcloud: string;
+  rule: string;
+  /** Which part of the import applies it: the field diff, the status rules, or manager linking. */
+  appliedBy: 'field-diff' | 'status-rules' | 'manager-linking';
+}
+
+/** The whole mapping, for the README and for tests that keep code and documentation together. */
+export const FIELD_MAPPING: readonly FieldMapping[] = [
+  {
+    source: 'id',
+    jumpcloud: 'employeeIdentifier',
+    rule: 'the Personio id as a decimal string; how a re-run finds the user',
+    appliedBy: 'field-diff',
+  },
+  { source: 'first_name', jumpcloud: 'firstname', rule: 'trimmed', appliedBy: 'field-diff' },
+  { source: 'last_name', jumpcloud: 'lastname', rule: 'trimmed', appliedBy: 'field-diff' },
+  {
+    source: 'first_name, last_name',
+    jumpcloud: 'displayname',
+    rule: '"First Last"',
+    appliedBy: 'field-diff',
+  },
+  {
+    source: 'email',
+    jumpcloud: 'email',
+    rule: 'trimmed, lower-cased; compared ignoring case; never cleared on an existing user',
+    appliedBy: 'field-diff',
+  },
+  { source: 'position', jumpcloud: 'jobTitle', rule: 'as is; empty → ""', appliedBy: 'field-diff' },
+  {
+    source: 'employment_type',
+    jumpcloud: 'employeeType',
+    rule: '"internal" or "external"; empty → ""',
+    appliedBy: 'field-diff',
+  },
+  {
+    source: 'subcompany',
+    jumpcloud: 'company',
+    rule: 'the subcompany name; empty → ""',
+    appliedBy: 'field-diff',
+  },
+  { source: 'office', jumpcloud: 'location', rule: 'the office name; empty → ""', appliedBy: 'field-diff' },
+  {
+    source: 'department',
+    jumpcloud: 'department',
+    rule: 'the department name; empty → ""',
+    appliedBy: 'field-diff',
+  },
+  {
+    source: 'cost_centers',
+    jumpcloud: 'costCenter',
+    rule: 'the name of the largest share; tie → the name first ignoring case; none → ""',
+    appliedBy: 'field-diff',
+  },
+  {
+    source: 'status',
+    jumpcloud: 'state',
+    rule: 'create STAGED (or as configured); leave/inactive suspend; reactivation only when allowed',
+    appliedBy: 'status-rules',
+  },
+  {
+    source: 'supervisor',
+    jumpcloud: 'manager',
+    rule: "the supervisor's JumpCloud user id, set after all users exist",
+    appliedBy: 'manager-linking',
+  },
+];
+
+export function desiredJumpCloudFields(employee: Employee): DesiredFields {
+  return {
+    employeeIdentifier: String(employee.personioId),
+    firstname: employee.firstName,
+    lastname: employee.lastName,
+    displayname: `${employee.firstName} ${employee.lastName}`,
+    email: employee.email ?? '',
+    jobTitle: employee.position ?? '',
+    employeeType: employee.employmentType ?? '',
+    company: employee.subcompany ?? '',
+    location: employee.office ?? '',
+    department: employee.department ?? '',
+    costCenter: primaryCostCenter(employee.costCenters)?.name ?? '',
+  };
+}
