@@ -1,15 +1,30 @@
 /**
- * All activities, built from injected dependencies (API clients, config) so that tests and
- * the worker wire the same code to different backends.
+ * All activities, built from injected dependencies (the API clients, the notifier) so that
+ * the worker, the tests and the benchmarks wire the same code to different backends.
  */
+import { createAuthenticateActivities } from './authenticate.js';
+import type { ImportDeps } from './deps.js';
 import { createDiagnosticsActivities } from './diagnostics.js';
+import { createFetchPageActivities } from './fetch-page.js';
+import { createGroupActivities } from './groups.js';
+import { createLinkManagerActivities } from './link-managers.js';
+import { createNotifyActivities } from './notify.js';
+import { createScanActivities } from './scan-directory.js';
+import { createStageActivities } from './stage-employee.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- grows with the import's clients
-export interface ActivityDeps {}
+/** A worker without API clients can still run `ping`; the import's activities then say what is missing. */
+export type ActivityDeps = Partial<ImportDeps>;
 
-export function createActivities(_deps: ActivityDeps = {}) {
+export function createActivities(deps: ActivityDeps = {}) {
   return {
     ...createDiagnosticsActivities(),
+    ...createAuthenticateActivities(deps),
+    ...createScanActivities(deps),
+    ...createFetchPageActivities(deps),
+    ...createStageActivities(deps),
+    ...createLinkManagerActivities(deps),
+    ...createGroupActivities(deps),
+    ...createNotifyActivities(deps),
   };
 }
 

@@ -117,3 +117,102 @@ export function loadApiSettings(env: Env = process.env): ApiSettings {
     jumpcloud: { baseUrl: parsed.data.jumpcloudBaseUrl, apiKey: apiKey!, orgId: parsed.data.jumpcloudOrgId },
   };
 }
+
+export interface WorkerTuning {
+  /** Activities one worker runs at once. */
+  maxConcurrentActivities: number;
+  /** HTTP requests in flight to JumpCloud from one worker. */
+  jumpcloudMaxConcurrency: number;
+  jumpcloudRequestsPerSecond: number | null;
+  personioMaxConcurrency: number;
+  personioRequestsPerSecond: number | null;
+}
+
+export interface NotifySettings {
+  smtpUrl?: string;
+  from: string;
+  defaultRecipients: string[];
+  defaultWebhookUrl?: string;
+}
+
+function positiveNumber(
+  env: Env,
+  name: string,
+  fallback: number | null,
+  problems: string[],
+  integer = true,
+): number | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    problems.push(
+      `${name} must be a positive ${integer ? 'whole ' : ''}number, e.g. ${name}=${fallback ?? 10}; got "${raw}"`,
+    );
+    return fallback;
+  }
+  return value;
+}
+
+/** How hard this worker drives the APIs. Defaults stay well inside JumpCloud's habits (≤ 8 in flight). */
+export function loadWorkerTuning(env: Env = process.env): WorkerTuning {
+  const problems: string[] = [];
+  const tuning: WorkerTuning = {
+    maxConcurrentActivities: positiveNumber(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', 16, problems)!,
+    jumpcloudMaxConcurrency: positiveNumber(env, 'JUMPCLOUD_MAX_CONCURRENCY', 4, problems)!,
+    jumpcloudRequestsPerSecond: positiveNumber(env, 'JUMPCLOUD_REQUESTS_PER_SECOND', null, problems, false),
+    personioMaxConcurrency: positiveNumber(env, 'PERSONIO_MAX_CONCURRENCY', 4, problems)!,
+    personioRequestsPerSecond: positiveNumber(env, 'PERSONIO_REQUESTS_PER_SECOND', null, problems, false),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return tuning;
+}
+
+export function loadNotifySettings(env: Env = process.env): NotifySettings {
+  const problems: string[] = [];
+  const smtpUrl = readSecret(env, 'SMTP_URL', problems);
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl))
+    problems.push('SMTP_URL must start with smtp:// or smtps://, e.g. SMTP_URL=smtp://mail.example.com:587');
+  const webhook = readSecret(env, 'NOTIFY_WEBHOOK_URL', problems);
+  if (webhook && !(URL.canParse(webhook) && /^https?:$/.test(new URL(webhook).protocol))) {
+    problems.push(
+      'NOTIFY_WEBHOOK_URL must be an http(s) URL, e.g. NOTIFY_WEBHOOK_URL=https://hooks.slack.com/services/…',
+    );
+  }
+  const recipients = (env.NOTIFY_EMAIL ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const r of recipients)
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(r))
+      problems.push(
+        `NOTIFY_EMAIL has an invalid address "${r}": use a comma-separated list like it@example.com,hr@example.com`,
+      );
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    smtpUrl,
+    from: env.NOTIFY_FROM || 'personio-jumpcloud-sync <noreply@localhost>',
+    defaultRecipients: recipients,
+    defaultWebhookUrl: webhook,
+  };
+}
+
+/** Everything a worker needs, with the problems of every part reported together. */
+export function loadWorkerConfig(env: Env = process.env) {
+  const problems: string[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (err) {
+      if (err instanceof ConfigError) problems.push(...err.problems);
+      else throw err;
+      return undefined;
+    }
+  };
+  const temporal = attempt(() => loadTemporalSettings(env));
+  const api = attempt(() => loadApiSettings(env));
+  const tuning = attempt(() => loadWorkerTuning(env));
+  const notify = attempt(() => loadNotifySettings(env));
+  if (problems.length > 0 || !temporal || !api || !tuning || !notify) throw new ConfigError(problems);
+  return { temporal, api, tuning, notify };
+}

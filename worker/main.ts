@@ -4,15 +4,17 @@
  * spread the work. SIGINT/SIGTERM stop polling and let running activities finish.
  */
 import { NativeConnection } from '@temporalio/worker';
-import { ConfigError, loadTemporalSettings } from '../config/env.js';
+import { ConfigError, loadWorkerConfig } from '../config/env.js';
 import { createLogger } from '../observability/logger.js';
 import { createWorker } from './create-worker.js';
+import { createImportDeps } from './import-deps.js';
 import { installRuntime } from './runtime.js';
 
 const logger = createLogger({ name: 'worker' });
 
 async function main() {
-  const temporal = loadTemporalSettings();
+  const { temporal, api, tuning, notify } = loadWorkerConfig();
+  const deps = createImportDeps(api, tuning, notify);
   installRuntime({ logger, prometheusBindAddress: process.env.METRICS_BIND_ADDRESS || undefined });
   const connection = await NativeConnection.connect({ address: temporal.address });
   try {
@@ -20,6 +22,8 @@ async function main() {
       connection,
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
+      deps,
+      tuning: { maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities },
     });
     logger.info(
       { address: temporal.address, namespace: temporal.namespace, taskQueue: temporal.taskQueue },

@@ -1,3 +1,5 @@
 // Every workflow the worker bundles. Workflow code runs in Temporal's deterministic sandbox:
 // import only workflow APIs, domain/ code and activity *types* here.
 export { ping } from './ping.js';
+export { importEmployees } from './import-employees.js';
+export { importPage } from './import-page.js';

@@ -1,0 +1,17 @@
+/** What the import's activities are built from; the worker makes these from its configuration. */
+import type { JumpCloudClient } from '../clients/jumpcloud.js';
+import type { Notifier } from '../clients/notifier.js';
+import type { PersonioClient } from '../clients/personio.js';
+
+export interface ImportDeps {
+  personio: PersonioClient;
+  jumpcloud: JumpCloudClient;
+  notifier: Notifier;
+}
+
+/** The import's activities need the API clients; a worker started without them says so. */
+export function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined)
+    throw new Error(`this worker has no ${what} configured; see the README's Configuration section`);
+  return value;
+}

@@ -1,0 +1,40 @@
+/**
+ * Turns API errors into Temporal failures, so Temporal's retry policy does the right thing:
+ * 429/5xx/network are retried (after Retry-After when the server sent one), rejected
+ * credentials end the import at once with the message that says how to fix them, and other
+ * client errors are not retried.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { ApiError } from '../clients/api-error.js';
+
+/** Failure types the workflows' retry policies treat as final. */
+export const CREDENTIALS_REJECTED = 'CredentialsRejected';
+export const REQUEST_REJECTED = 'RequestRejected';
+
+export function toActivityFailure(err: unknown): unknown {
+  if (!(err instanceof ApiError)) return err;
+  if (err.kind === 'credentials') {
+    return ApplicationFailure.create({
+      type: CREDENTIALS_REJECTED,
+      message: err.message,
+      nonRetryable: true,
+    });
+  }
+  if (err.retryable) {
+    return ApplicationFailure.create({
+      type: `${err.system}${err.kind === 'rate-limited' ? 'RateLimited' : err.kind === 'server' ? 'ServerError' : 'NetworkError'}`,
+      message: err.message,
+      nextRetryDelay: err.retryAfterMs,
+    });
+  }
+  return ApplicationFailure.create({ type: REQUEST_REJECTED, message: err.message, nonRetryable: true });
+}
+
+/** Runs fn and rethrows API errors as Temporal failures. */
+export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Step 4: managers, once every user exists. For one page of employees, set each JumpCloud
+ * user's `manager` to their supervisor's JumpCloud user. A supervisor who was not imported,
+ * or a supervisor cycle, leaves the manager empty, with the reason in the report.
+ * Reads the page again with only the attributes it needs, and writes only what differs.
+ */
+import { heartbeat } from '@temporalio/activity';
+import type { SystemUser } from '../clients/jumpcloud.js';
+import { parseEmployee } from '../domain/personio-record.js';
+import { required, type ImportDeps } from './deps.js';
+import { asActivity } from './failures.js';
+
+export interface ManagerNote {
+  personioId: number;
+  reason: string;
+}
+
+export interface ManagerLinks {
+  linked: number;
+  cleared: number;
+  unchanged: number;
+  notes: ManagerNote[];
+}
+
+export interface LinkManagersRequest {
+  offset: number;
+  limit: number;
+  supervisorCycle: number[];
+  dryRun: boolean;
+}
+
+const LOOKUP_BATCH = 100;
+
+export function createLinkManagerActivities(deps: Partial<ImportDeps>) {
+  return {
+    async linkManagersForPage(request: LinkManagersRequest): Promise<ManagerLinks> {
+      const personio = required(deps.personio, 'Personio client');
+      const jumpcloud = required(deps.jumpcloud, 'JumpCloud client');
+      return asActivity(async () => {
+        const page = await personio.listEmployees({
+          offset: request.offset,
+          limit: request.limit,
+          attributes: ['first_name', 'last_name', 'status', 'supervisor'],
+        });
+        const pairs: { personioId: number; supervisorId: number | null }[] = [];
+        for (const record of page.records) {
+          const parsed = parseEmployee(record);
+          if (parsed.ok)
+            pairs.push({
+              personioId: parsed.employee.personioId,
+              supervisorId: parsed.employee.supervisorId,
+            });
+        }
+        const ids = new Set<string>();
+        for (const p of pairs) {
+          ids.add(String(p.personioId));
+          if (p.supervisorId !== null) ids.add(String(p.supervisorId));
+        }
+        const users = new Map<string, SystemUser>();
+        const idList = [...ids];
+        for (let i = 0; i < idList.length; i += LOOKUP_BATCH) {
+          for (const user of await jumpcloud.findUsersByEmployeeIdentifiers(
+            idList.slice(i, i + LOOKUP_BATCH),
+          )) {
+            if (user.employeeIdentifier) users.set(user.employeeIdentifier, user);
+          }
+        }
+
+        const inCycle = new Set(request.supervisorCycle);
+        const result: ManagerLinks = { linked: 0, cleared: 0, unchanged: 0, notes: [] };
+        for (const { personioId, supervisorId } of pairs) {
+          const user = users.get(String(personioId));
+          if (!user) continue; // not in JumpCloud (not imported): nothing to link
+          let desired: string | null = null;
+          if (inCycle.has(personioId)) {
+            result.notes.push({
+              personioId,
+              reason: 'supervisor cycle in Personio: manager left empty; fix the supervisor chain',
+            });
+          } else if (supervisorId !== null) {
+            const manager = users.get(String(supervisorId));
+            if (manager) desired = manager._id;
+            else
+              result.notes.push({
+                personioId,
+                reason: `supervisor ${supervisorId} not imported: manager left empty`,
+              });
+          }
+          const current = user.manager || null;
+          if (current === desired) {
+            result.unchanged++;
+            continue;
+          }
+          if (!request.dryRun) await jumpcloud.updateUser(user._id, { manager: desired });
+          if (desired === null) result.cleared++;
+          else result.linked++;
+          heartbeat();
+        }
+        return result;
+      });
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Step 2a: one pass over the whole directory, reading only the few attributes that answer
+ * questions no single record can: which emails are shared (both employees are held back,
+ * whatever the order they are read in), who sits in a supervisor cycle, which usernames
+ * would collide, and which departments exist. Only those answers, never the directory,
+ * go back to the workflow.
+ */
+import { heartbeat } from '@temporalio/activity';
+import {
+  distinctDepartments,
+  findDuplicateEmails,
+  findSharedUsernameBases,
+  findSupervisorCycles,
+  type DirectoryEntry,
+  type HeldBack,
+} from '../domain/directory-scan.js';
+import { parseEmployee } from '../domain/personio-record.js';
+import { baseUsername } from '../domain/username.js';
+import { required, type ImportDeps } from './deps.js';
+import { asActivity } from './failures.js';
+
+export interface DirectoryScan {
+  employeesTotal: number;
+  /** Employees held back before staging, with the reason (duplicate emails). */
+  heldBack: HeldBack[];
+  /** Employees whose supervisor chain loops back to them: their manager stays empty. */
+  supervisorCycle: number[];
+  /** Employees who get the id-suffixed username from the start (shared base username). */
+  idSuffixedUsernames: number[];
+  departments: string[];
+}
+
+const SCAN_ATTRIBUTES = ['first_name', 'last_name', 'email', 'status', 'supervisor', 'department'];
+
+export function createScanActivities(deps: Partial<ImportDeps>) {
+  return {
+    async scanDirectory(pageSize: number): Promise<DirectoryScan> {
+      const personio = required(deps.personio, 'Personio client');
+      return asActivity(async () => {
+        const entries: (DirectoryEntry & { baseUsername: string })[] = [];
+        let total: number;
+        for (let offset = 0; ; offset += pageSize) {
+          const page = await personio.listEmployees({ offset, limit: pageSize, attributes: SCAN_ATTRIBUTES });
+          total = page.totalElements;
+          for (const record of page.records) {
+            const parsed = parseEmployee(record);
+            if (!parsed.ok) continue; // the page step reports it, with its reason
+            const e = parsed.employee;
+            // Only people the import would create compete for an email or a username.
+            if (e.status !== 'active' && e.status !== 'onboarding') {
+              entries.push({ ...entryOf(e), email: null, baseUsername: '' });
+              continue;
+            }
+            entries.push({ ...entryOf(e), baseUsername: baseUsername(e.email, e.firstName, e.lastName) });
+          }
+          heartbeat({ offset });
+          if (page.records.length === 0 || offset + pageSize >= page.totalElements) break;
+        }
+        return {
+          employeesTotal: total,
+          heldBack: findDuplicateEmails(entries),
+          supervisorCycle: findSupervisorCycles(entries),
+          idSuffixedUsernames: findSharedUsernameBases(entries.filter((e) => e.baseUsername !== '')),
+          departments: distinctDepartments(entries),
+        };
+      });
+    },
+  };
+}
+
+function entryOf(e: {
+  personioId: number;
+  email: string | null;
+  supervisorId: number | null;
+  status: DirectoryEntry['status'];
+  department: string | null;
+}): DirectoryEntry {
+  return {
+    personioId: e.personioId,
+    email: e.email,
+    supervisorId: e.supervisorId,
+    status: e.status,
+    department: e.department,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The HTTP layer under both API clients: got with keep-alive, a request timeout and no
+ * retries of its own (Temporal retries activities, visibly), a cap on concurrent requests
+ * and an optional requests-per-second limit, and every failure turned into an ApiError.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import got, { HTTPError, RequestError, type Got, type OptionsOfJSONResponseBody } from 'got';
+import PQueue from 'p-queue';
+import { ApiError, kindForStatus, parseRetryAfter, type ApiSystem } from './api-error.js';
+
+export interface HttpSettings {
+  baseUrl: string;
+  headers: Record<string, string>;
+  /** Requests in flight at once from this process. */
+  maxConcurrency: number;
+  /** Optional steady rate limit for this process (requests per second). */
+  requestsPerSecond?: number | null;
+  timeoutMs?: number;
+}
+
+export interface JsonResponse<T> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface HttpStats {
+  requests: number;
+  byStatus: Map<number, number>;
+}
+
+/** Called after every response or network failure; used for metrics. */
+export type RequestObserver = (system: ApiSystem, status: number | 'network', durationMs: number) => void;
+
+export class HttpClient {
+  private readonly got: Got;
+  private readonly queue: PQueue;
+
+  constructor(
+    private readonly system: ApiSystem,
+    settings: HttpSettings,
+    private readonly observe: RequestObserver = () => {},
+  ) {
+    this.got = got.extend({
+      prefixUrl: settings.baseUrl,
+      headers: { accept: 'application/json', ...settings.headers },
+      timeout: { request: settings.timeoutMs ?? 30_000 },
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      responseType: 'json',
+      agent: {
+        http: new HttpAgent({ keepAlive: true, maxSockets: settings.maxConcurrency }),
+        https: new HttpsAgent({ keepAlive: true, maxSockets: settings.maxConcurrency }),
+      },
+    });
+    const rps = settings.requestsPerSecond;
+    this.queue = new PQueue({
+      concurrency: settings.maxConcurrency,
+      ...(rps && rps > 0
+        ? { intervalCap: Math.max(1, Math.round(rps)), interval: 1000 * (Math.max(1, Math.round(rps)) / rps) }
+        : {}),
+    });
+  }
+
+  /**
+   * Sends one request. 2xx → the parsed body; anything else → ApiError (with the status,
+   * Retry-After and the server's message). `describe` names the operation in messages.
+   */
+  async request<T>(
+    describe: string,
+    path: string,
+    options: OptionsOfJSONResponseBody = {},
+  ): Promise<JsonResponse<T>> {
+    const started = performance.now();
+    const response = await this.queue.add(async () => {
+      try {
+        return await this.got<T>(path.replace(/^\//, ''), {
+          ...options,
+          isStream: false,
+          resolveBodyOnly: false,
+        });
+      } catch (err) {
+        this.observe(this.system, 'network', performance.now() - started);
+        throw this.networkError(describe, err);
+      }
+    });
+    const status = response.statusCode;
+    this.observe(this.system, status, performance.now() - started);
+    if (status >= 200 && status < 300) return { status, body: response.body, headers: response.headers };
+    const serverMessage = messageFrom(response.body);
+    throw new ApiError(
+      this.system,
+      kindForStatus(status),
+      `${this.system} ${describe} failed: HTTP ${status}${serverMessage ? ` "${serverMessage}"` : ''}`,
+      status,
+      parseRetryAfter(response.headers['retry-after']),
+    );
+  }
+
+  private networkError(describe: string, err: unknown): ApiError {
+    if (err instanceof HTTPError) {
+      return new ApiError(
+        this.system,
+        kindForStatus(err.response.statusCode),
+        err.message,
+        err.response.statusCode,
+      );
+    }
+    const code = err instanceof RequestError ? err.code : undefined;
+    return new ApiError(
+      this.system,
+      'network',
+      `${this.system} ${describe} failed: ${code ?? (err as Error).message}`,
+    );
+  }
+}
+
+/** Pulls the human message out of either system's error body. */
+function messageFrom(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object')
+    return typeof body === 'string' && body.length < 300 ? body : undefined;
+  const b = body as { message?: unknown; error?: unknown };
+  if (typeof b.message === 'string') return b.message;
+  if (
+    b.error &&
+    typeof b.error === 'object' &&
+    typeof (b.error as { message?: unknown }).message === 'string'
+  ) {
+    return (b.error as { message: string }).message;
+  }
+  if (typeof b.error === 'string') return b.error;
+  return undefined;
+}

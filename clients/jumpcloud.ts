@@ -1,0 +1,285 @@
+/**
+ * JumpCloud Directory API client: the system users, user groups, memberships and
+ * application bindings the import needs. Idempotence lives here: "already exists" answers
+ * (400/409) become lookups or successes, so a retried call never creates twice.
+ */
+import { z } from 'zod';
+import { ApiError } from './api-error.js';
+import { HttpClient, type RequestObserver } from './http.js';
+
+export interface JumpCloudSettings {
+  baseUrl: string;
+  apiKey: string;
+  orgId?: string;
+  /** Requests in flight at once from this worker (JumpCloud's own tools stay under ~5–8). */
+  maxConcurrency?: number;
+  requestsPerSecond?: number | null;
+  timeoutMs?: number;
+}
+
+export type UserState = 'STAGED' | 'ACTIVATED' | 'SUSPENDED';
+
+export const systemUserSchema = z
+  .object({
+    _id: z.string(),
+    username: z.string(),
+    email: z.string(),
+    state: z.enum(['STAGED', 'ACTIVATED', 'SUSPENDED']).optional(),
+    suspended: z.boolean().optional(),
+    employeeIdentifier: z.string().nullish(),
+    manager: z.string().nullish(),
+  })
+  .passthrough();
+export type SystemUser = z.infer<typeof systemUserSchema>;
+
+const userList = z.object({ results: z.array(systemUserSchema), totalCount: z.number().optional() });
+const group = z.object({ id: z.string(), name: z.string() }).passthrough();
+const application = z
+  .object({ _id: z.string(), displayLabel: z.string().nullish(), name: z.string().nullish() })
+  .passthrough();
+const edgeList = z.array(z.object({ to: z.object({ id: z.string(), type: z.string() }) }).passthrough());
+
+export type UserGroup = z.infer<typeof group>;
+
+/** The fields we read back: what we manage plus what matching needs. */
+export const userFields = [
+  '_id',
+  'username',
+  'email',
+  'state',
+  'suspended',
+  'employeeIdentifier',
+  'manager',
+  'firstname',
+  'lastname',
+  'displayname',
+  'jobTitle',
+  'employeeType',
+  'company',
+  'location',
+  'department',
+  'costCenter',
+].join(' ');
+
+export class JumpCloudClient {
+  private readonly http: HttpClient;
+
+  constructor(settings: JumpCloudSettings, observe?: RequestObserver) {
+    this.http = new HttpClient(
+      'JumpCloud',
+      {
+        baseUrl: settings.baseUrl,
+        headers: {
+          'x-api-key': settings.apiKey,
+          'content-type': 'application/json',
+          ...(settings.orgId ? { 'x-org-id': settings.orgId } : {}),
+        },
+        maxConcurrency: settings.maxConcurrency ?? 4,
+        requestsPerSecond: settings.requestsPerSecond,
+        timeoutMs: settings.timeoutMs,
+      },
+      observe,
+    );
+  }
+
+  /** Checks the API key (and org id) with the cheapest read there is. */
+  async checkKey(): Promise<void> {
+    try {
+      await this.http.request('key check (GET /api/systemusers)', '/api/systemusers', {
+        searchParams: { limit: 1, fields: '_id' },
+      });
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+        throw new ApiError(
+          'JumpCloud',
+          'credentials',
+          'JumpCloud rejected the API key (Unauthorized): set JUMPCLOUD_API_KEY to a current key ' +
+            '(JumpCloud Admin Portal → your name → My API Key; keys expire) and, for a multi-tenant admin, JUMPCLOUD_ORG_ID.',
+          err.status,
+        );
+      }
+      if (err instanceof ApiError && (err.status === 400 || err.status === 404)) {
+        throw new ApiError(
+          'JumpCloud',
+          'credentials',
+          `JumpCloud rejected the organization: check JUMPCLOUD_ORG_ID (${err.message})`,
+          err.status,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** Exact-match search through POST /api/search/systemusers (no URL-encoding trouble with emails). */
+  async findUser(
+    field: 'employeeIdentifier' | 'email' | 'username',
+    value: string,
+  ): Promise<SystemUser | null> {
+    const { body } = await this.http.request<unknown>(`user lookup by ${field}`, '/api/search/systemusers', {
+      method: 'POST',
+      json: { filter: { and: [{ [field]: value }] }, fields: userFields, limit: 2 },
+    });
+    const results = userList.parse(body).results;
+    return results[0] ?? null;
+  }
+
+  async findUsersByEmployeeIdentifiers(ids: string[]): Promise<SystemUser[]> {
+    if (ids.length === 0) return [];
+    const { body } = await this.http.request<unknown>(
+      'user lookup by employeeIdentifier',
+      '/api/search/systemusers',
+      {
+        method: 'POST',
+        json: {
+          filter: { or: ids.map((id) => ({ employeeIdentifier: id })) },
+          fields: userFields,
+          limit: 100,
+        },
+      },
+    );
+    return userList.parse(body).results;
+  }
+
+  async createUser(fields: Record<string, unknown>): Promise<SystemUser> {
+    const { body } = await this.http.request<unknown>(
+      'user create (POST /api/systemusers)',
+      '/api/systemusers',
+      {
+        method: 'POST',
+        json: fields,
+      },
+    );
+    return systemUserSchema.parse(body);
+  }
+
+  async updateUser(id: string, patch: Record<string, unknown>): Promise<SystemUser> {
+    const { body } = await this.http.request<unknown>(
+      'user update (PUT /api/systemusers/{id})',
+      `/api/systemusers/${id}`,
+      {
+        method: 'PUT',
+        json: patch,
+      },
+    );
+    return systemUserSchema.parse(body);
+  }
+
+  async activateUser(id: string): Promise<void> {
+    await this.http.request('user activation', `/api/systemusers/${id}/state/activate`, {
+      method: 'POST',
+      json: { email: false },
+    });
+  }
+
+  /** Group names are unique ignoring case, but v2 filters are case-sensitive: search, then compare. */
+  async findGroup(name: string): Promise<UserGroup | null> {
+    const { body } = await this.http.request<unknown>(
+      'group lookup (GET /api/v2/usergroups)',
+      '/api/v2/usergroups',
+      {
+        searchParams: { filter: `name:search:${name}`, limit: 100 },
+      },
+    );
+    const wanted = name.toLowerCase();
+    return (
+      z
+        .array(group)
+        .parse(body)
+        .find((g) => g.name.toLowerCase() === wanted) ?? null
+    );
+  }
+
+  /** Finds or creates the group; a 409 (someone created it meanwhile) is a lookup. */
+  async ensureGroup(name: string, description: string): Promise<{ group: UserGroup; created: boolean }> {
+    const existing = await this.findGroup(name);
+    if (existing) return { group: existing, created: false };
+    try {
+      const { body } = await this.http.request<unknown>(
+        'group create (POST /api/v2/usergroups)',
+        '/api/v2/usergroups',
+        {
+          method: 'POST',
+          json: { name, description },
+        },
+      );
+      return { group: group.parse(body), created: true };
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        const raced = await this.findGroup(name);
+        if (raced) return { group: raced, created: false };
+      }
+      throw err;
+    }
+  }
+
+  /** Adds a user to a group; an existing member (409) is success. Returns whether it was added now. */
+  async addMember(groupId: string, userId: string): Promise<boolean> {
+    return this.edge('group membership add', `/api/v2/usergroups/${groupId}/members`, 'add', 'user', userId);
+  }
+
+  /** Removes a user from a group; not a member (404) is success. */
+  async removeMember(groupId: string, userId: string): Promise<boolean> {
+    return this.edge(
+      'group membership remove',
+      `/api/v2/usergroups/${groupId}/members`,
+      'remove',
+      'user',
+      userId,
+    );
+  }
+
+  async findApplication(displayLabel: string): Promise<{ id: string; displayLabel: string } | null> {
+    const { body } = await this.http.request<unknown>(
+      'application lookup (GET /api/applications)',
+      '/api/applications',
+      {
+        searchParams: { filter: `displayLabel:$eq:${displayLabel}`, limit: 100 },
+      },
+    );
+    const apps = z.object({ results: z.array(application) }).parse(body).results;
+    const app = apps.find((a) => a.displayLabel === displayLabel);
+    return app ? { id: app._id, displayLabel } : null;
+  }
+
+  async bindGroupToApplication(appId: string, groupId: string): Promise<boolean> {
+    return this.edge(
+      'application binding',
+      `/api/v2/applications/${appId}/associations`,
+      'add',
+      'user_group',
+      groupId,
+    );
+  }
+
+  async listApplicationGroups(appId: string): Promise<string[]> {
+    const { body } = await this.http.request<unknown>(
+      'application bindings',
+      `/api/v2/applications/${appId}/associations`,
+      {
+        searchParams: { targets: 'user_group', limit: 100 },
+      },
+    );
+    return edgeList.parse(body).map((e) => e.to.id);
+  }
+
+  /** v2 graph edges: 204 = changed now; 409 on add / 404 on remove = already so. */
+  private async edge(
+    describe: string,
+    path: string,
+    op: 'add' | 'remove',
+    type: string,
+    id: string,
+  ): Promise<boolean> {
+    try {
+      await this.http.request(describe, path, { method: 'POST', json: { op, type, id } });
+      return true;
+    } catch (err) {
+      if (
+        err instanceof ApiError &&
+        ((op === 'add' && err.status === 409) || (op === 'remove' && err.status === 404))
+      )
+        return false;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Personio v1 client: authentication with a reused 24 h token, employee pages by record
+ * offset, and a transparent re-authentication when a token stops working (expired or
+ * revoked). The token lives only in this object, never in an activity's arguments/results.
+ */
+import { z } from 'zod';
+import { ApiError } from './api-error.js';
+import { HttpClient, type RequestObserver } from './http.js';
+
+export interface PersonioSettings {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Sent as X-Personio-App-ID, as Personio asks integrations to. */
+  appId: string;
+  maxConcurrency?: number;
+  requestsPerSecond?: number | null;
+  timeoutMs?: number;
+}
+
+const authResponse = z.object({
+  success: z.literal(true),
+  data: z.object({ token: z.string().min(1), expires_in: z.number().optional() }),
+});
+
+const pageResponse = z.object({
+  success: z.literal(true),
+  metadata: z
+    .object({
+      total_elements: z.number().int().min(0),
+      current_page: z.number().int(),
+      total_pages: z.number().int(),
+    })
+    .partial()
+    .optional(),
+  offset: z.number().int().optional(),
+  limit: z.number().int().optional(),
+  data: z.array(z.unknown()),
+});
+
+export interface EmployeePage {
+  /** Raw records as Personio sent them; domain/personio-record.ts parses each one. */
+  records: unknown[];
+  totalElements: number;
+  offset: number;
+  limit: number;
+}
+
+export interface PageQuery {
+  offset: number;
+  limit: number;
+  /** Project onto these attributes (`id` always comes back). */
+  attributes?: string[];
+  /** Only employees modified since (ISO 8601). */
+  updatedSince?: string;
+}
+
+export class PersonioClient {
+  private readonly http: HttpClient;
+  private token: Promise<string> | undefined;
+
+  constructor(
+    private readonly settings: PersonioSettings,
+    observe?: RequestObserver,
+  ) {
+    this.http = new HttpClient(
+      'Personio',
+      {
+        baseUrl: settings.baseUrl,
+        headers: { 'x-personio-app-id': settings.appId },
+        maxConcurrency: settings.maxConcurrency ?? 4,
+        requestsPerSecond: settings.requestsPerSecond,
+        timeoutMs: settings.timeoutMs,
+      },
+      observe,
+    );
+  }
+
+  /** Checks the credentials (and warms the token). Throws ApiError kind 'credentials' when rejected. */
+  async authenticate(): Promise<void> {
+    this.token = undefined;
+    await this.currentToken();
+  }
+
+  private currentToken(): Promise<string> {
+    // One auth request for all concurrent callers; a failure is forgotten so the next call retries.
+    this.token ??= this.fetchToken().catch((err: unknown) => {
+      this.token = undefined;
+      throw err;
+    });
+    return this.token;
+  }
+
+  private async fetchToken(): Promise<string> {
+    try {
+      const { body } = await this.http.request<unknown>('authentication (POST /v1/auth)', '/v1/auth', {
+        method: 'POST',
+        json: { client_id: this.settings.clientId, client_secret: this.settings.clientSecret },
+      });
+      const parsed = authResponse.safeParse(body);
+      if (!parsed.success)
+        throw new ApiError('Personio', 'invalid', 'Personio authentication answered without a token');
+      return parsed.data.data.token;
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+        throw new ApiError(
+          'Personio',
+          'credentials',
+          'Personio rejected the API credentials (Wrong credentials): check PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET ' +
+            '(Personio → Settings → Integrations → API credentials) and that the credential is active.',
+          err.status,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** An authenticated GET; a 403 "not valid" token is renewed once, transparently. */
+  private async get<T>(describe: string, path: string, searchParams: URLSearchParams): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.currentToken();
+      try {
+        const { body } = await this.http.request<T>(describe, path, {
+          headers: { authorization: `Bearer ${token}` },
+          searchParams,
+        });
+        return body;
+      } catch (err) {
+        const tokenRejected = err instanceof ApiError && (err.status === 401 || err.status === 403);
+        if (tokenRejected && attempt === 0) {
+          this.token = undefined;
+          continue;
+        }
+        if (tokenRejected) {
+          throw new ApiError(
+            'Personio',
+            'credentials',
+            `Personio refused ${describe} with a fresh token: the API credential lacks permission to read employees ` +
+              '(Personio → API credentials → readable attributes).',
+            err.status,
+          );
+        }
+        throw err;
+      }
+    }
+  }
+
+  async listEmployees(query: PageQuery): Promise<EmployeePage> {
+    const params = new URLSearchParams({ limit: String(query.limit), offset: String(query.offset) });
+    for (const attribute of query.attributes ?? []) params.append('attributes[]', attribute);
+    if (query.updatedSince) params.set('updated_since', query.updatedSince);
+    const body = await this.get<unknown>(
+      'employee list (GET /v1/company/employees)',
+      '/v1/company/employees',
+      params,
+    );
+    const parsed = pageResponse.safeParse(body);
+    if (!parsed.success) {
+      throw new ApiError(
+        'Personio',
+        'invalid',
+        `Personio employee list has an unexpected shape: ${parsed.error.issues[0]?.message}`,
+      );
+    }
+    return {
+      records: parsed.data.data,
+      totalElements: parsed.data.metadata?.total_elements ?? parsed.data.data.length,
+      offset: parsed.data.offset ?? query.offset,
+      limit: parsed.data.limit ?? query.limit,
+    };
+  }
+}

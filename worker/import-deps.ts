@@ -1,0 +1,34 @@
+/** Builds the import's API clients and notifier from configuration (secrets stay in here). */
+import { JumpCloudClient } from '../clients/jumpcloud.js';
+import { Notifier } from '../clients/notifier.js';
+import { PersonioClient } from '../clients/personio.js';
+import type { RequestObserver } from '../clients/http.js';
+import type { ImportDeps } from '../activities/deps.js';
+import type { ApiSettings, NotifySettings, WorkerTuning } from '../config/env.js';
+
+export function createImportDeps(
+  api: ApiSettings,
+  tuning: WorkerTuning,
+  notify: NotifySettings,
+  observe?: RequestObserver,
+): ImportDeps {
+  return {
+    personio: new PersonioClient(
+      {
+        ...api.personio,
+        maxConcurrency: tuning.personioMaxConcurrency,
+        requestsPerSecond: tuning.personioRequestsPerSecond,
+      },
+      observe,
+    ),
+    jumpcloud: new JumpCloudClient(
+      {
+        ...api.jumpcloud,
+        maxConcurrency: tuning.jumpcloudMaxConcurrency,
+        requestsPerSecond: tuning.jumpcloudRequestsPerSecond,
+      },
+      observe,
+    ),
+    notifier: new Notifier(notify),
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * How the import's activities are timed and retried. Transient API trouble (429, 5xx,
+ * resets, timeouts) is retried without limit, with backoff capped at a minute, because a
+ * durable import should wait out an outage rather than fail; rejected credentials and
+ * rejected requests are final.
+ */
+import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+
+export const FINAL_FAILURE_TYPES = ['CredentialsRejected', 'RequestRejected', 'InvalidImportInput'];
+
+export const transientRetry: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1m',
+  nonRetryableErrorTypes: FINAL_FAILURE_TYPES,
+};
+
+/** Short calls: one or a few HTTP requests. */
+export const shortCall: ActivityOptions = { startToCloseTimeout: '2m', retry: transientRetry };
+
+/** The credential check should fail fast, not wait out an outage: a few attempts only. */
+export const credentialCheck: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { ...transientRetry, maximumAttempts: 5, maximumInterval: '10s' },
+};
+
+/** Long reads that heartbeat as they go (the directory scan). */
+export const longRead: ActivityOptions = {
+  startToCloseTimeout: '1h',
+  heartbeatTimeout: '2m',
+  retry: transientRetry,
+};
