@@ -3,14 +3,63 @@
  * A user's mistake (bad configuration, bad input) prints one clear message, never a stack.
  */
 import 'dotenv/config';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ConfigError } from '../config/env.js';
+import { cancelCommand } from './cancel-command.js';
+import { importCommand } from './import-command.js';
 import { pingCommand } from './ping-command.js';
+import { reportCommand } from './report-command.js';
+import { statusCommand } from './status-command.js';
+import { UsageError } from './usage-error.js';
 
 const program = new Command()
   .name('personio-jumpcloud-sync')
   .description('Import Personio employees into JumpCloud, durably, on Temporal.')
   .showHelpAfterError();
+
+program
+  .command('import')
+  .description('start an import (or follow the one already running) with a progress bar')
+  .option('--input <file>', 'import options as a JSON file')
+  .option('--input-json <json>', 'import options as JSON, e.g. \'{"pageSize":50}\'')
+  .option('--dry-run', 'compute the plan without writing to JumpCloud')
+  .option('--page-size <n>', 'employees per Personio page (1..100)')
+  .addOption(
+    new Option('--create-state <state>', 'state of new users').choices([
+      'STAGED',
+      'ACTIVATED',
+      'staged',
+      'activated',
+    ]),
+  )
+  .option('--allow-reactivation', 'reactivate suspended users who are active in Personio again')
+  .option('--per-department-groups', 'also put users into one group per department')
+  .addOption(new Option('--notify <when>', 'send the summary').choices(['auto', 'always', 'never']))
+  .option('--email <address...>', 'email the summary to these addresses')
+  .option('--report <file>', 'write the full per-employee report (.csv or .json) when done')
+  .option('--id <workflowId>', 'workflow id (default: one per task queue, so one import runs at a time)')
+  .option('--no-wait', 'print the workflow id and the Temporal Web link, then exit')
+  .action(importCommand);
+
+program
+  .command('status')
+  .argument('[workflowId]')
+  .description('show where an import stands')
+  .action(statusCommand);
+
+program
+  .command('report')
+  .argument('[workflowId]')
+  .description('the complete per-employee report of a finished import')
+  .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+  .option('--output <file>', 'write to a file instead of stdout')
+  .action(reportCommand);
+
+program
+  .command('cancel')
+  .argument('[workflowId]')
+  .description('cancel a running import')
+  .action(cancelCommand);
 
 program
   .command('ping')
@@ -19,8 +68,14 @@ program
   .action(pingCommand);
 
 program.parseAsync().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else if (err instanceof Error) console.error(`error: ${err.message}`);
-  else console.error(err);
-  process.exitCode = 1;
+  if (err instanceof ConfigError || err instanceof UsageError) {
+    console.error(err.message);
+    process.exitCode = 2;
+  } else if (err instanceof Error) {
+    console.error(`error: ${err.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error(err);
+    process.exitCode = 1;
+  }
 });

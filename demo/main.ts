@@ -1,43 +1,115 @@
 /**
- * `npm run demo`: the whole job on embedded defaults, no credentials needed. Starts a
- * Temporal dev server with its Web UI (state kept in .data/), a worker, and runs the job,
- * then keeps everything up so you can look around, until Ctrl-C (or `--exit`).
+ * `npm run demo`: the whole import on embedded defaults, no credentials needed.
+ *
+ * Starts a Temporal dev server with its Web UI (state kept in .data/), the sandbox Personio
+ * (a few hundred employees, dirty data on) and JumpCloud servers, a worker, and an import
+ * with a progress bar; then prints the summary and where to look, and keeps everything up
+ * until Ctrl-C (`--exit` stops when the import is done).
  */
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { summaryFromReport } from '../client/import-command.js';
 import { freePort, startDevServer } from '../local-temporal/dev-server.js';
 import { createLogger } from '../observability/logger.js';
+import { createJumpCloudSandbox, SANDBOX_JUMPCLOUD_API_KEY } from '../sandbox/jumpcloud/server.js';
+import {
+  createPersonioSandbox,
+  SANDBOX_CLIENT_ID,
+  SANDBOX_CLIENT_SECRET,
+} from '../sandbox/personio/server.js';
+import { followImport } from '../client/progress.js';
+import { writeReport } from '../client/report-command.js';
 import { createWorker } from '../worker/create-worker.js';
+import { createImportDeps } from '../worker/import-deps.js';
 import { installRuntime } from '../worker/runtime.js';
-import { ping } from '../workflows/index.js';
+import { importWorkflowId } from '../workflows/import-api.js';
+import { importEmployees } from '../workflows/index.js';
 
 const exitWhenDone = process.argv.includes('--exit');
+const employees = Number(process.env.DEMO_EMPLOYEES ?? 300);
 const dataDir = join(import.meta.dirname, '..', '.data');
 mkdirSync(dataDir, { recursive: true });
 installRuntime({ logger: createLogger({ name: 'demo', level: 'warn' }) });
-
 const say = (m: string) => console.log(`▸ ${m}`);
-say('starting the Temporal dev server (first run builds the Temporal CLI: a few minutes)');
-const port = 7233;
+
+say('starting the Temporal dev server (the first run builds the Temporal CLI: a few minutes)');
 const server = await startDevServer({
-  port: (await portIsFree(port)) ? port : await freePort(),
+  port: (await portIsFree(7233)) ? 7233 : await freePort(),
+  uiPort: (await portIsFree(8233)) ? 8233 : await freePort(),
   dbFilename: join(dataDir, 'temporal.db'),
+  extraArgs: ['--sqlite-pragma', 'journal_mode=WAL'],
 });
-say(`Temporal at ${server.address}, Web UI at ${server.uiUrl}`);
+say(`Temporal at ${server.address}; Web UI at ${server.uiUrl}`);
+
+const personio = createPersonioSandbox({
+  employees,
+  seed: 42,
+  dirty: true,
+  stateFile: join(dataDir, 'personio.json'),
+});
+const jumpcloud = createJumpCloudSandbox({ stateFile: join(dataDir, 'jumpcloud.json') });
+await personio.listen((await portIsFree(8701)) ? 8701 : 0);
+await jumpcloud.listen((await portIsFree(8702)) ? 8702 : 0);
+say(
+  `sandbox Personio at ${personio.url} (${employees} employees, dirty data on); sandbox JumpCloud at ${jumpcloud.url}`,
+);
 
 const native = await NativeConnection.connect({ address: server.address });
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection });
-const taskQueue = 'personio-jumpcloud-sync';
-const worker = await createWorker({ connection: native, taskQueue });
+const taskQueue = 'personio-jumpcloud-sync-demo';
+const worker = await createWorker({
+  connection: native,
+  taskQueue,
+  deps: createImportDeps(
+    {
+      personio: {
+        baseUrl: personio.url,
+        clientId: SANDBOX_CLIENT_ID,
+        clientSecret: SANDBOX_CLIENT_SECRET,
+        appId: 'PERSONIO_JUMPCLOUD_SYNC_DEMO',
+      },
+      jumpcloud: { baseUrl: jumpcloud.url, apiKey: SANDBOX_JUMPCLOUD_API_KEY, orgId: undefined },
+    },
+    {
+      maxConcurrentActivities: 16,
+      jumpcloudMaxConcurrency: 4,
+      jumpcloudRequestsPerSecond: null,
+      personioMaxConcurrency: 4,
+      personioRequestsPerSecond: null,
+    },
+    { from: 'demo@localhost', defaultRecipients: [] },
+  ),
+});
 const running = worker.run();
 
-const workflowId = `demo-ping-${Date.now()}`;
-const result = await client.workflow.execute(ping, { taskQueue, workflowId, args: ['hello from the demo'] });
-say(`workflow ${workflowId} answered: "${result.message}" by worker ${result.answeredBy}`);
-say(`look at it in Temporal Web: ${server.uiUrl}/namespaces/default/workflows/${workflowId}`);
+const workflowId = `${importWorkflowId(taskQueue)}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+say(`starting import ${workflowId}`);
+const handle = await client.workflow.start(importEmployees, {
+  taskQueue,
+  workflowId,
+  args: [{ groups: { perDepartment: true } }],
+  staticSummary: 'Personio → JumpCloud import (demo)',
+});
+const report = await followImport(handle, process.stdout);
+console.log(`\n${summaryFromReport(report)}\n`);
+const reportFile = join(dataDir, `report-${workflowId}.csv`);
+await writeReport(client, workflowId, reportFile);
+
+say(
+  `the import in Temporal Web: ${server.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`,
+);
+say(`the per-employee report: ${reportFile}`);
+say(
+  `the sandbox JumpCloud's users, groups and bindings: curl -s ${jumpcloud.url}/_sandbox/state | head -c 2000`,
+);
+say(
+  `  or the API itself: curl -s -H 'x-api-key: ${SANDBOX_JUMPCLOUD_API_KEY}' '${jumpcloud.url}/api/systemusers?limit=5'`,
+);
+say(`run it again (only changes are written): npm run demo; start over: rm -rf .data`);
 
 if (exitWhenDone) await shutdown();
 else {
@@ -51,12 +123,13 @@ async function shutdown() {
   await running;
   await connection.close();
   await native.close();
+  await personio.close();
+  await jumpcloud.close();
   await server.stop();
   process.exit(0);
 }
 
-async function portIsFree(p: number): Promise<boolean> {
-  const { createServer } = await import('node:net');
+function portIsFree(p: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createServer();
     s.once('error', () => resolve(false));

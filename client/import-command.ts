@@ -1,0 +1,79 @@
+/**
+ * `import`: start an import (or attach to the one already running for this task queue's
+ * Personio/JumpCloud pair), follow it with a progress bar, and print the summary.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { loadTemporalSettings } from '../config/env.js';
+import { summaryText } from '../domain/summary.js';
+import { importWorkflowId, type ImportReport } from '../workflows/import-api.js';
+import { importEmployees } from '../workflows/index.js';
+import { importInputFrom, type ImportFlags } from './import-input-options.js';
+import { followImport } from './progress.js';
+import { writeReport } from './report-command.js';
+import { ensureSearchAttributes } from './search-attributes.js';
+import { connectClient } from './temporal-client.js';
+import { workflowLink } from './web-links.js';
+
+export interface ImportCommandFlags extends ImportFlags {
+  wait: boolean;
+  id?: string;
+  report?: string;
+}
+
+export async function importCommand(flags: ImportCommandFlags): Promise<void> {
+  const { raw, input } = importInputFrom(flags);
+  const settings = loadTemporalSettings();
+  const { client, close } = await connectClient(settings);
+  try {
+    const warning = await ensureSearchAttributes(client, settings.namespace);
+    if (warning) console.error(`warning: ${warning}`);
+    const workflowId = flags.id ?? importWorkflowId(settings.taskQueue);
+    let handle;
+    try {
+      handle = await client.workflow.start(importEmployees, {
+        taskQueue: settings.taskQueue,
+        workflowId,
+        args: [raw],
+        workflowIdConflictPolicy: 'FAIL',
+        staticSummary: `Personio → JumpCloud import${input.dryRun ? ' (dry run)' : ''}`,
+        staticDetails: `pageSize ${input.pageSize}, createState ${input.createState}, groups ${input.groups.allEmployeesGroup ?? 'none'}${input.groups.perDepartment ? ' + per department' : ''}`,
+      });
+      console.error(`Started import ${workflowId}`);
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      handle = client.workflow.getHandle<typeof importEmployees>(workflowId);
+      console.error(
+        `An import is already running for this Personio/JumpCloud pair (${workflowId}): following it instead of starting another.`,
+      );
+    }
+    console.error(`Temporal Web: ${workflowLink(settings.namespace, workflowId)}`);
+    if (!flags.wait) {
+      console.log(workflowId);
+      return;
+    }
+    const report: ImportReport = await followImport(handle);
+    console.log(`\n${summaryFromReport(report)}`);
+    if (flags.report) {
+      await writeReport(client, workflowId, flags.report);
+      console.error(`Full report: ${flags.report}`);
+    }
+  } finally {
+    await close();
+  }
+}
+
+export function summaryFromReport(report: ImportReport): string {
+  return summaryText({
+    dryRun: report.dryRun,
+    employeesTotal: report.employeesTotal,
+    counts: report.counts,
+    problems: report.problems,
+    truncated: report.truncated,
+    managersLinked: report.managers.linked + report.managers.cleared,
+    managerNotes: report.managers.notes.length,
+    groupsCreated: report.groups.created,
+    bindings: report.groups.bound.length,
+    missingApplications: report.groups.missingApplications,
+    durationMs: report.durationMs,
+  });
+}

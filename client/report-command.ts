@@ -1,0 +1,93 @@
+/**
+ * `report`: the complete per-employee report of an import, for any size: the parent's
+ * result names the pages, and each page child's result holds its employees.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
+import { loadTemporalSettings } from '../config/env.js';
+import { pageWorkflowId, type ImportReport, type PageReport } from '../workflows/import-api.js';
+import { connectClient } from './temporal-client.js';
+import { UsageError } from './usage-error.js';
+import { importWorkflowId } from '../workflows/import-api.js';
+
+export interface ReportRow {
+  personioId: number;
+  outcome: string;
+  reason: string;
+  changedFields: string;
+  jumpcloudUserId: string;
+  managerNote: string;
+}
+
+export async function collectReport(
+  client: Client,
+  workflowId: string,
+): Promise<{ report: ImportReport; rows: ReportRow[] }> {
+  const report = (await client.workflow.getHandle(workflowId).result()) as ImportReport;
+  const notes = new Map(report.managers.notes.map((n) => [n.personioId, n.reason]));
+  const rows: ReportRow[] = [];
+  for (let offset = 0; offset < report.pages * report.pageSize; offset += report.pageSize) {
+    const page = (await client.workflow
+      .getHandle(pageWorkflowId(workflowId, report.firstRunId, offset))
+      .result()) as PageReport;
+    for (const r of page.results) {
+      rows.push({
+        personioId: r.personioId,
+        outcome: r.outcome,
+        reason: r.reason ?? '',
+        changedFields: (r.changedFields ?? []).join(' '),
+        jumpcloudUserId: r.jumpcloudUserId ?? '',
+        managerNote: notes.get(r.personioId) ?? '',
+      });
+    }
+  }
+  return { report, rows };
+}
+
+export function toCsv(rows: ReportRow[]): string {
+  const columns: (keyof ReportRow)[] = [
+    'personioId',
+    'outcome',
+    'reason',
+    'changedFields',
+    'jumpcloudUserId',
+    'managerNote',
+  ];
+  const cell = (v: unknown) => {
+    const s = String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}
+
+export async function writeReport(client: Client, workflowId: string, file: string): Promise<void> {
+  const { report, rows } = await collectReport(client, workflowId);
+  writeFileSync(
+    file,
+    file.endsWith('.csv') ? toCsv(rows) : JSON.stringify({ summary: report, employees: rows }, null, 2),
+  );
+}
+
+export async function reportCommand(
+  workflowIdArg: string | undefined,
+  flags: { format: string; output?: string },
+): Promise<void> {
+  if (flags.format !== 'csv' && flags.format !== 'json')
+    throw new UsageError(`--format must be csv or json; got "${flags.format}"`);
+  const settings = loadTemporalSettings();
+  const { client, close } = await connectClient(settings);
+  try {
+    const workflowId = workflowIdArg ?? importWorkflowId(settings.taskQueue);
+    const { report, rows } = await collectReport(client, workflowId);
+    const text =
+      flags.format === 'csv'
+        ? toCsv(rows)
+        : JSON.stringify({ summary: report, employees: rows }, null, 2) + '\n';
+    if (flags.output) {
+      writeFileSync(flags.output, text);
+      console.error(`wrote ${rows.length} employees to ${flags.output}`);
+    } else process.stdout.write(text);
+  } finally {
+    await close();
+  }
+}
