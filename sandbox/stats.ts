@@ -29,7 +29,7 @@ export function installStats(app: FastifyInstance): StatsRecorder {
     // Unmatched routes have no routeOptions.url: count them under the raw path.
     const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
     let byStatus = requests.get(route);
-    if (!byStatus) requests.set(route, (byStatus = new Map()));
+    if (!byStatus) requests.set(route, (byStatus = new Map<number, number>()));
     byStatus.set(reply.statusCode, (byStatus.get(reply.statusCode) ?? 0) + 1);
     total++;
   });
@@ -41,7 +41,10 @@ export function installStats(app: FastifyInstance): StatsRecorder {
     snapshot() {
       return {
         requests: Object.fromEntries(
-          [...requests].map(([route, m]) => [route, Object.fromEntries([...m].map(([s, c]) => [String(s), c]))]),
+          [...requests].map(([route, m]) => [
+            route,
+            Object.fromEntries([...m].map(([s, c]) => [String(s), c])),
+          ]),
         ),
         writes: Object.fromEntries(writes),
         totalRequests: total,

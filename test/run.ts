@@ -46,7 +46,14 @@ if (
 const concurrency = env.TEST_CONCURRENCY ?? '2';
 const runner = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files.map((f) => relative(root, f))],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-timeout=300000',
+    ...files.map((f) => relative(root, f)),
+  ],
   { cwd: root, env, stdio: 'inherit' },
 );
 

@@ -15,6 +15,7 @@ export interface TestTemporal {
   client: Client;
   connection: Connection;
   nativeConnection: NativeConnection;
+  ownServer?: DevServer;
 }
 
 let shared: Promise<TestTemporal> | undefined;
@@ -28,13 +29,18 @@ async function connect(): Promise<TestTemporal> {
   }
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
-  after(async () => {
-    await nativeConnection.close();
-    await connection.close();
-    await ownServer?.stop();
-  });
-  return { address, connection, nativeConnection, client: new Client({ connection }) };
+  return { address, connection, nativeConnection, client: new Client({ connection }), ownServer };
 }
+
+// Registered when this module loads, so it belongs to the whole file, not to the test that
+// happened to connect first (an after() inside a test would close the connection for the rest).
+after(async () => {
+  if (!shared) return;
+  const t = await shared;
+  await t.nativeConnection.close();
+  await t.connection.close();
+  await t.ownServer?.stop();
+});
 
 export function testTemporal(): Promise<TestTemporal> {
   shared ??= connect();

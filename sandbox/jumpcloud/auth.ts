@@ -1,0 +1,36 @@
+/**
+ * API key and organisation checks, in the order JumpCloud applies them: an unknown key is
+ * 401 whatever else is wrong; then, for multi-tenant admins, `x-org-id` (missing 401,
+ * malformed 400, unknown 404). Key length is never checked: real keys come in several
+ * lengths (40-char legacy keys, `jca_…` keys).
+ */
+import type { FastifyInstance } from 'fastify';
+import { isAdminRoute } from '../faults.js';
+import { jumpCloudErrorBody, UNAUTHORIZED_BODY } from './errors.js';
+import { isObjectId } from './ids.js';
+
+export interface AuthOptions {
+  apiKey: string;
+  /** When set, every request must name this organisation in `x-org-id`. */
+  orgId?: string | undefined;
+}
+
+export function installAuth(app: FastifyInstance, { apiKey, orgId }: AuthOptions): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (isAdminRoute(request.url)) return;
+    if (request.headers['x-api-key'] !== apiKey) return reply.code(401).send(UNAUTHORIZED_BODY);
+    if (orgId === undefined) return;
+    const requested = request.headers['x-org-id'];
+    if (requested === undefined || requested === '') {
+      return reply.code(401).send(jumpCloudErrorBody(401, 'Unauthorized: x-org-id header is required'));
+    }
+    if (!isObjectId(requested)) {
+      return reply
+        .code(400)
+        .send(jumpCloudErrorBody(400, 'Bad Request: x-org-id must be a 24-character hex id'));
+    }
+    if (requested !== orgId) {
+      return reply.code(404).send(jumpCloudErrorBody(404, `organization ${requested} not found`));
+    }
+  });
+}
