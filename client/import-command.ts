@@ -2,7 +2,8 @@
  * `import`: start an import (or attach to the one already running for this task queue's
  * Personio/JumpCloud pair), follow it with a progress bar, and print the summary.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { ImportInput } from '../domain/import-input.js';
 import { loadTemporalSettings } from '../config/env.js';
 import { summaryText } from '../domain/summary.js';
 import { importWorkflowId, type ImportReport } from '../workflows/import-api.js';
@@ -28,24 +29,12 @@ export async function importCommand(flags: ImportCommandFlags): Promise<void> {
     const warning = await ensureSearchAttributes(client, settings.namespace);
     if (warning) console.error(`warning: ${warning}`);
     const workflowId = flags.id ?? importWorkflowId(settings.taskQueue);
-    let handle;
-    try {
-      handle = await client.workflow.start(importEmployees, {
-        taskQueue: settings.taskQueue,
-        workflowId,
-        args: [raw],
-        workflowIdConflictPolicy: 'FAIL',
-        staticSummary: `Personio → JumpCloud import${input.dryRun ? ' (dry run)' : ''}`,
-        staticDetails: `pageSize ${input.pageSize}, createState ${input.createState}, groups ${input.groups.allEmployeesGroup ?? 'none'}${input.groups.perDepartment ? ' + per department' : ''}`,
-      });
-      console.error(`Started import ${workflowId}`);
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      handle = client.workflow.getHandle<typeof importEmployees>(workflowId);
-      console.error(
-        `An import is already running for this Personio/JumpCloud pair (${workflowId}): following it instead of starting another.`,
-      );
-    }
+    const { handle, attached } = await startOrAttach(client, settings.taskQueue, workflowId, raw, input);
+    console.error(
+      attached
+        ? `An import is already running for this Personio/JumpCloud pair (${workflowId}): following it instead of starting another.`
+        : `Started import ${workflowId}`,
+    );
     console.error(`Temporal Web: ${workflowLink(settings.namespace, workflowId)}`);
     if (!flags.wait) {
       console.log(workflowId);
@@ -59,6 +48,33 @@ export async function importCommand(flags: ImportCommandFlags): Promise<void> {
     }
   } finally {
     await close();
+  }
+}
+
+/**
+ * Starts the import, or attaches to the one already running under the same workflow id (one
+ * import per Personio/JumpCloud pair): two starts at the same moment give one run.
+ */
+export async function startOrAttach(
+  client: Client,
+  taskQueue: string,
+  workflowId: string,
+  raw: Record<string, unknown>,
+  input: ImportInput,
+): Promise<{ handle: WorkflowHandle<typeof importEmployees>; attached: boolean }> {
+  try {
+    const handle = await client.workflow.start(importEmployees, {
+      taskQueue,
+      workflowId,
+      args: [raw],
+      workflowIdConflictPolicy: 'FAIL',
+      staticSummary: `Personio → JumpCloud import${input.dryRun ? ' (dry run)' : ''}`,
+      staticDetails: `pageSize ${input.pageSize}, createState ${input.createState}, groups ${input.groups.allEmployeesGroup ?? 'none'}${input.groups.perDepartment ? ' + per department' : ''}`,
+    });
+    return { handle, attached: false };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { handle: client.workflow.getHandle<typeof importEmployees>(workflowId), attached: true };
   }
 }
 
