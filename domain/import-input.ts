@@ -106,6 +106,11 @@ export const importInputSchema = z.strictObject({
     )
     .prefault({}),
   pagesInFlight: wholeNumber(1, 20).default(4),
+  /**
+   * Advanced: the import continues as new once its history passes this many events, so no
+   * history nears Temporal's limits (warnings from 10,240 events). Lower only to test it.
+   */
+  continueAsNewAfterEvents: wholeNumber(100, 40_000).default(6000),
   dryRun: z.boolean({ error: rule('must be true or false') }).default(false),
 });
 

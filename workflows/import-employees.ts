@@ -45,8 +45,6 @@ const { scanDirectory } = proxyActivities<Activities>(longRead);
 const { ensureGroups, linkManagersForPage, bindGroupsToApplications, sendNotification } =
   proxyActivities<Activities>(shortCall);
 
-/** Continue as new past this many events (Temporal warns at 10,240). */
-const HISTORY_EVENTS_BEFORE_CONTINUE = 6000;
 /** Search attributes are updated at most every this many pages (each update is an event). */
 const SEARCH_ATTRIBUTE_EVERY_PAGES = 10;
 
@@ -231,8 +229,7 @@ async function stagePages(
 ): Promise<boolean> {
   const inFlight = new Map<number, Promise<PageReport>>();
   const { workflowId, firstExecutionRunId } = workflowInfo();
-  const shouldPause = () =>
-    workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE || workflowInfo().continueAsNewSuggested;
+  const shouldPause = () => historyIsLarge(input);
 
   while (inFlight.size > 0 || (state.nextPageOffset < state.employeesTotal && !shouldPause())) {
     while (
@@ -273,14 +270,19 @@ async function stagePages(
   return state.nextPageOffset >= state.employeesTotal;
 }
 
+/** Time to continue as new: past the input's event budget, or when the server suggests it. */
+function historyIsLarge(input: ImportInput): boolean {
+  const info = workflowInfo();
+  return info.historyLength > input.continueAsNewAfterEvents || info.continueAsNewSuggested;
+}
+
 /** Links managers page by page (one activity each), with the same window and pause rule. */
 async function linkManagers(input: ImportInput, state: ImportState, scan: DirectoryScan): Promise<boolean> {
   const inFlight = new Map<
     number,
     Promise<{ offset: number; links: Awaited<ReturnType<Activities['linkManagersForPage']>> }>
   >();
-  const shouldPause = () =>
-    workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE || workflowInfo().continueAsNewSuggested;
+  const shouldPause = () => historyIsLarge(input);
   while (inFlight.size > 0 || (state.nextManagerOffset < state.employeesTotal && !shouldPause())) {
     while (
       inFlight.size < input.pagesInFlight &&

@@ -1,26 +1,96 @@
 /**
- * Records a fresh history for the replay tests: starts a dev server and a worker, runs one
- * named scenario, and writes its history to test/replay/histories/<scenario>.json.
+ * Records fresh histories for the replay tests: starts a dev server, the sandboxes and a
+ * worker, runs one named scenario, and writes its histories to
+ * test/replay/histories/<name>.json.
  *
  *   npm run record-history -- ping
+ *   npm run record-history -- import     (the import's first run and one page child)
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection } from '@temporalio/worker';
 import { startDevServer } from '../../local-temporal/dev-server.js';
+import { createLogger } from '../../observability/logger.js';
+import { createJumpCloudSandbox, SANDBOX_JUMPCLOUD_API_KEY } from '../../sandbox/jumpcloud/server.js';
+import {
+  createPersonioSandbox,
+  SANDBOX_CLIENT_ID,
+  SANDBOX_CLIENT_SECRET,
+} from '../../sandbox/personio/server.js';
 import { createWorker } from '../../worker/create-worker.js';
-import { ping } from '../../workflows/index.js';
+import { createImportDeps } from '../../worker/import-deps.js';
+import { installRuntime } from '../../worker/runtime.js';
+import { pageWorkflowId } from '../../workflows/import-api.js';
+import { importEmployees, ping } from '../../workflows/index.js';
 
 const taskQueue = 'record-history';
-type Scenario = (client: Client) => Promise<string>;
+interface Recorded {
+  file: string;
+  workflowId: string;
+  runId?: string;
+}
+type Scenario = (client: Client, native: NativeConnection) => Promise<Recorded[]>;
 
 const scenarios: Record<string, Scenario> = {
-  async ping(client) {
-    const workflowId = 'recorded-ping';
-    await client.workflow.execute(ping, { taskQueue, workflowId, args: ['recorded'] });
-    return workflowId;
+  async ping(client, native) {
+    const worker = await createWorker({ connection: native, taskQueue });
+    await worker.runUntil(
+      client.workflow.execute(ping, { taskQueue, workflowId: 'recorded-ping', args: ['recorded'] }),
+    );
+    return [{ file: 'ping', workflowId: 'recorded-ping' }];
+  },
+
+  async import(client, native) {
+    const personio = createPersonioSandbox({ employees: 40, seed: 3, dirty: true });
+    const jumpcloud = createJumpCloudSandbox();
+    await personio.listen(0);
+    await jumpcloud.listen(0);
+    try {
+      const deps = createImportDeps(
+        {
+          personio: {
+            baseUrl: personio.url,
+            clientId: SANDBOX_CLIENT_ID,
+            clientSecret: SANDBOX_CLIENT_SECRET,
+            appId: 'RECORD',
+          },
+          jumpcloud: { baseUrl: jumpcloud.url, apiKey: SANDBOX_JUMPCLOUD_API_KEY, orgId: undefined },
+        },
+        {
+          maxConcurrentActivities: 8,
+          jumpcloudMaxConcurrency: 4,
+          jumpcloudRequestsPerSecond: null,
+          personioMaxConcurrency: 2,
+          personioRequestsPerSecond: null,
+        },
+        { from: 'record@localhost', defaultRecipients: [] },
+      );
+      const worker = await createWorker({ connection: native, taskQueue, deps });
+      const workflowId = 'recorded-import';
+      const handle = await client.workflow.start(importEmployees, {
+        taskQueue,
+        workflowId,
+        // Small pages and a tiny event budget, so the recording includes a continue-as-new.
+        args: [
+          {
+            pageSize: 10,
+            continueAsNewAfterEvents: 100,
+            groups: { perDepartment: true },
+            notify: { when: 'never' },
+          },
+        ],
+      });
+      const report = await worker.runUntil(handle.result());
+      return [
+        { file: 'import-first-run', workflowId, runId: handle.firstExecutionRunId },
+        { file: 'import-page', workflowId: pageWorkflowId(workflowId, report.firstRunId, 0) },
+      ];
+    } finally {
+      await personio.close();
+      await jumpcloud.close();
+    }
   },
 };
 
@@ -31,17 +101,25 @@ if (!scenario) {
   process.exit(2);
 }
 
+installRuntime({ logger: createLogger({ name: 'record-history', level: 'warn' }) });
 const server = await startDevServer({ headless: true, fastSqlite: true });
 try {
   const native = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
-  const worker = await createWorker({ connection: native, taskQueue });
-  const workflowId = await worker.runUntil(() => scenario(client));
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const file = join(import.meta.dirname, 'histories', `${name}.json`);
-  writeFileSync(file, `${historyToJSON(history)}\n`);
-  console.log(`wrote ${file} (${history.events?.length ?? 0} events)`);
+  // Replay needs each history's workflow id (child ids derive from it): kept beside them.
+  const idsFile = join(import.meta.dirname, 'histories', 'workflow-ids.json');
+  const ids = existsSync(idsFile)
+    ? (JSON.parse(readFileSync(idsFile, 'utf8')) as Record<string, string>)
+    : {};
+  for (const recorded of await scenario(client, native)) {
+    const history = await client.workflow.getHandle(recorded.workflowId, recorded.runId).fetchHistory();
+    const file = join(import.meta.dirname, 'histories', `${recorded.file}.json`);
+    writeFileSync(file, `${historyToJSON(history)}\n`);
+    ids[`${recorded.file}.json`] = recorded.workflowId;
+    console.log(`wrote ${file} (${history.events?.length ?? 0} events)`);
+  }
+  writeFileSync(idsFile, `${JSON.stringify(ids, null, 2)}\n`);
   await connection.close();
   await native.close();
 } finally {

@@ -13,7 +13,11 @@ import { Worker } from '@temporalio/worker';
 import { sharedWorkflowBundle } from '../../worker/workflow-bundle.js';
 
 const dir = join(import.meta.dirname, 'histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const workflowIds = JSON.parse(readFileSync(join(dir, 'workflow-ids.json'), 'utf8')) as Record<
+  string,
+  string
+>;
+const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'workflow-ids.json');
 
 test('recorded histories exist', () => {
   assert.ok(files.length > 0, `no recorded histories in ${dir}`);
@@ -22,6 +26,11 @@ test('recorded histories exist', () => {
 for (const file of files) {
   test(`history ${file} replays deterministically`, async () => {
     const history: unknown = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    await Worker.runReplayHistory({ workflowBundle: await sharedWorkflowBundle() }, history, file);
+    const workflowId = workflowIds[file];
+    assert.ok(
+      workflowId,
+      `${file} has no workflow id in workflow-ids.json; record it with npm run record-history`,
+    );
+    await Worker.runReplayHistory({ workflowBundle: await sharedWorkflowBundle() }, history, workflowId);
   });
 }

@@ -34,6 +34,7 @@ describe('parseImportInput', () => {
       applications: ['Personio Import'],
       notify: { when: 'auto', threshold: 100, email: [], webhookUrl: null },
       pagesInFlight: 4,
+      continueAsNewAfterEvents: 6000,
       dryRun: false,
     });
   });
@@ -68,6 +69,7 @@ describe('parseImportInput', () => {
         webhookUrl: 'https://hooks.example.com/x',
       },
       pagesInFlight: 20,
+      continueAsNewAfterEvents: 500,
       dryRun: true,
     };
     assert.deepEqual(input(options), options);
