@@ -19,7 +19,8 @@ test('an import that continues as new several times finishes with the complete r
   });
 
   const runs = [];
-  for await (const execution of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push(execution);
+  for await (const execution of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` }))
+    runs.push(execution);
   assert.ok(runs.length >= 3, `expected several runs in the chain, got ${runs.length}`);
   assert.equal(runs.filter((r) => r.status.name === 'CONTINUED_AS_NEW').length, runs.length - 1);
   for (const run of runs) {
@@ -33,8 +34,13 @@ test('an import that continues as new several times finishes with the complete r
   const { rows } = await collectReport(env.client, workflowId);
   assert.equal(rows.length, 230);
   assert.equal(new Set(rows.map((r) => r.personioId)).size, 230, 'every employee once');
-  const users = ((await (await fetch(`${env.jumpcloud.url}/_sandbox/state`)).json()) as { users: unknown[] }).users;
+  const users = ((await (await fetch(`${env.jumpcloud.url}/_sandbox/state`)).json()) as { users: unknown[] })
+    .users;
   assert.equal(users.length, report.counts.created);
-  assert.equal(env.jumpcloud.stats.snapshot().writes.usersCreated, report.counts.created, 'no user created twice');
+  assert.equal(
+    env.jumpcloud.stats.snapshot().writes.usersCreated,
+    report.counts.created,
+    'no user created twice',
+  );
   assert.ok(report.managers.linked > 0);
 });
