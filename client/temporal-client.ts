@@ -1,11 +1,18 @@
 /** One place that turns settings into a connected Temporal client, for every command. */
 import { Client, Connection } from '@temporalio/client';
+import { dataConverterFor } from '../codec/data-converter.js';
+import { loadKeyRing } from '../codec/keys.js';
 import type { TemporalSettings } from '../config/env.js';
 
 export async function connectClient(
   settings: TemporalSettings,
 ): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await Connection.connect({ address: settings.address, connectTimeout: '5s' });
-  const client = new Client({ connection, namespace: settings.namespace });
+  // The CLI reads the same encrypted payloads the worker writes, so it needs the same keys.
+  const client = new Client({
+    connection,
+    namespace: settings.namespace,
+    dataConverter: dataConverterFor(loadKeyRing()),
+  });
   return { client, close: () => connection.close() };
 }

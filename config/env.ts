@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { loadKeyRing } from '../codec/keys.js';
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -213,6 +214,9 @@ export function loadWorkerConfig(env: Env = process.env) {
   const api = attempt(() => loadApiSettings(env));
   const tuning = attempt(() => loadWorkerTuning(env));
   const notify = attempt(() => loadNotifySettings(env));
-  if (problems.length > 0 || !temporal || !api || !tuning || !notify) throw new ConfigError(problems);
-  return { temporal, api, tuning, notify };
+  const payloadKeys = attempt(() => loadKeyRing(env));
+  if (problems.length > 0 || !temporal || !api || !tuning || !notify || payloadKeys === undefined) {
+    throw new ConfigError(problems);
+  }
+  return { temporal, api, tuning, notify, payloadKeys };
 }

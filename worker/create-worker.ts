@@ -5,6 +5,8 @@
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { dataConverterFor } from '../codec/data-converter.js';
+import type { PayloadKeyRing } from '../codec/keys.js';
 import { sharedWorkflowBundle } from './workflow-bundle.js';
 
 export interface CreateWorkerOptions {
@@ -12,6 +14,8 @@ export interface CreateWorkerOptions {
   namespace?: string;
   taskQueue: string;
   deps?: ActivityDeps;
+  /** Payload encryption keys; null = plain payloads (tests, local experiments). */
+  payloadKeys?: PayloadKeyRing | null;
   /** Anything else the caller wants to tune (concurrency, rate limits, identity). */
   tuning?: Partial<WorkerOptions>;
 }
@@ -23,6 +27,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue,
     workflowBundle: await sharedWorkflowBundle(),
     activities: createActivities(options.deps),
+    dataConverter: dataConverterFor(options.payloadKeys ?? null),
     ...options.tuning,
   });
 }

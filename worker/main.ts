@@ -13,7 +13,7 @@ import { installRuntime } from './runtime.js';
 const logger = createLogger({ name: 'worker' });
 
 async function main() {
-  const { temporal, api, tuning, notify } = loadWorkerConfig();
+  const { temporal, api, tuning, notify, payloadKeys } = loadWorkerConfig();
   const deps = createImportDeps(api, tuning, notify);
   installRuntime({ logger, prometheusBindAddress: process.env.METRICS_BIND_ADDRESS || undefined });
   const connection = await NativeConnection.connect({ address: temporal.address });
@@ -23,6 +23,7 @@ async function main() {
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       deps,
+      payloadKeys,
       tuning: { maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities },
     });
     logger.info(

@@ -7,6 +7,7 @@ import './setup.js';
 import { after } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import { dataConverterFor } from '../../codec/data-converter.js';
 import { startDevServer, type DevServer } from '../../local-temporal/dev-server.js';
 import { createWorker, type CreateWorkerOptions } from '../../worker/create-worker.js';
 
@@ -29,7 +30,7 @@ async function connect(): Promise<TestTemporal> {
   }
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
-  return { address, connection, nativeConnection, client: new Client({ connection }), ownServer };
+  return { address, connection, nativeConnection, client: new Client({ connection, dataConverter: dataConverterFor(null) }), ownServer };
 }
 
 // Registered when this module loads, so it belongs to the whole file, not to the test that

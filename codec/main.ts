@@ -1,0 +1,42 @@
+/**
+ * `npm run codec-server`: serves /encode and /decode with the keys in PAYLOAD_KEYS, for
+ * Temporal Web (`--ui-codec-endpoint` / TEMPORAL_CODEC_ENDPOINT) and `temporal --codec-endpoint`.
+ */
+import { ConfigError } from '../config/env.js';
+import { createLogger } from '../observability/logger.js';
+import { AesGcmCodec } from './aes-gcm-codec.js';
+import { loadKeyRing } from './keys.js';
+import { createCodecServer } from './server.js';
+
+const logger = createLogger({ name: 'codec-server' });
+
+try {
+  const keys = loadKeyRing();
+  if (!keys) throw new ConfigError(['PAYLOAD_ENCRYPTION=off: there is nothing for a codec server to decode']);
+  const port = Number(process.env.CODEC_SERVER_PORT ?? 8888);
+  const host = process.env.CODEC_SERVER_HOST ?? '127.0.0.1';
+  const corsOrigins = (process.env.CODEC_CORS_ORIGINS ?? 'http://127.0.0.1:8233,http://localhost:8233')
+    .split(',')
+    .map((s) => s.trim());
+  const app = await createCodecServer({
+    codec: new AesGcmCodec(keys),
+    corsOrigins,
+    authToken: process.env.CODEC_AUTH_TOKEN || undefined,
+  });
+  await app.listen({ port, host });
+  logger.info(
+    {
+      url: `http://${host}:${port}`,
+      corsOrigins,
+      keyIds: [...keys.byId.keys()],
+      auth: Boolean(process.env.CODEC_AUTH_TOKEN),
+    },
+    'codec server listening',
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void app.close().then(() => process.exit(0)));
+} catch (err) {
+  if (err instanceof ConfigError) logger.error(err.message);
+  else logger.error({ err }, 'codec server failed');
+  process.exit(1);
+}

@@ -1,0 +1,74 @@
+/**
+ * The codec server: lets Temporal Web and the `temporal` CLI show decoded payloads to those
+ * allowed to see them (`POST /encode`, `POST /decode`), with CORS for the Web UI's origin and
+ * an optional bearer token.
+ */
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+
+export interface CodecServerOptions {
+  codec: PayloadCodec;
+  /** Origins allowed to call from a browser (Temporal Web), e.g. http://127.0.0.1:8233. */
+  corsOrigins: string[];
+  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  authToken?: string;
+}
+
+interface JsonPayload {
+  metadata?: Record<string, string> | null;
+  data?: string | null;
+}
+
+function fromJson(p: JsonPayload): Payload {
+  return {
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
+    ),
+    data: p.data ? Buffer.from(p.data, 'base64') : undefined,
+  };
+}
+
+function toJson(p: Payload): JsonPayload {
+  return {
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
+    data: p.data ? Buffer.from(p.data).toString('base64') : null,
+  };
+}
+
+export async function createCodecServer(options: CodecServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
+  await app.register(cors, {
+    origin: options.corsOrigins,
+    methods: ['POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'x-namespace', 'authorization'],
+    credentials: true,
+  });
+  if (options.authToken) {
+    const expected = `Bearer ${options.authToken}`;
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.method === 'OPTIONS' || request.url === '/healthz') return;
+      if (request.headers.authorization !== expected)
+        return reply.code(401).send({ message: 'Unauthorized' });
+    });
+  }
+  const handle =
+    (op: 'encode' | 'decode') =>
+    async (request: { body: unknown }, reply: { code: (n: number) => { send: (b: unknown) => unknown } }) => {
+      const body = request.body as { payloads?: JsonPayload[] } | undefined;
+      if (!body || !Array.isArray(body.payloads))
+        return reply.code(400).send({ message: 'expected {"payloads": [...]}' });
+      try {
+        const result = await options.codec[op](body.payloads.map(fromJson));
+        return { payloads: result.map(toJson) };
+      } catch (err) {
+        return reply.code(400).send({ message: (err as Error).message });
+      }
+    };
+  app.post('/encode', handle('encode'));
+  app.post('/decode', handle('decode'));
+  app.get('/healthz', async () => ({ ok: true }));
+  return app;
+}
