@@ -6,7 +6,8 @@
  * with a progress bar; then prints the summary and where to look, and keeps everything up
  * until Ctrl-C (`--exit` stops when the import is done).
  */
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -21,6 +22,10 @@ import {
   SANDBOX_CLIENT_SECRET,
 } from '../sandbox/personio/server.js';
 import { followImport } from '../client/progress.js';
+import { AesGcmCodec } from '../codec/aes-gcm-codec.js';
+import { dataConverterFor } from '../codec/data-converter.js';
+import { parseKeyRing } from '../codec/keys.js';
+import { createCodecServer } from '../codec/server.js';
 import { writeReport } from '../client/report-command.js';
 import { createWorker } from '../worker/create-worker.js';
 import { createImportDeps } from '../worker/import-deps.js';
@@ -35,14 +40,30 @@ mkdirSync(dataDir, { recursive: true });
 installRuntime({ logger: createLogger({ name: 'demo', level: 'warn' }) });
 const say = (m: string) => console.log(`▸ ${m}`);
 
+// Employee data in history is encrypted, as in production; the demo keeps its key in .data/
+// and runs the codec server so Temporal Web can show the decoded data.
+const keyFile = join(dataDir, 'payload-keys');
+if (!existsSync(keyFile))
+  writeFileSync(keyFile, `demo-${Date.now()}:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+const payloadKeys = parseKeyRing(readFileSync(keyFile, 'utf8'), keyFile);
+const uiPort = (await portIsFree(8233)) ? 8233 : await freePort();
+const codecServer = await createCodecServer({
+  codec: new AesGcmCodec(payloadKeys),
+  corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
+});
+const codecUrl = await codecServer.listen({ port: (await portIsFree(8888)) ? 8888 : 0, host: '127.0.0.1' });
+
 say('starting the Temporal dev server (the first run builds the Temporal CLI: a few minutes)');
 const server = await startDevServer({
+  uiCodecEndpoint: codecUrl,
   port: (await portIsFree(7233)) ? 7233 : await freePort(),
-  uiPort: (await portIsFree(8233)) ? 8233 : await freePort(),
+  uiPort,
   dbFilename: join(dataDir, 'temporal.db'),
   extraArgs: ['--sqlite-pragma', 'journal_mode=WAL'],
 });
-say(`Temporal at ${server.address}; Web UI at ${server.uiUrl}`);
+say(
+  `Temporal at ${server.address}; Web UI at ${server.uiUrl} (payloads decoded by the codec server at ${codecUrl})`,
+);
 
 const personio = createPersonioSandbox({
   employees,
@@ -59,11 +80,12 @@ say(
 
 const native = await NativeConnection.connect({ address: server.address });
 const connection = await Connection.connect({ address: server.address });
-const client = new Client({ connection });
+const client = new Client({ connection, dataConverter: dataConverterFor(payloadKeys) });
 const taskQueue = 'personio-jumpcloud-sync-demo';
 const worker = await createWorker({
   connection: native,
   taskQueue,
+  payloadKeys,
   deps: createImportDeps(
     {
       personio: {
@@ -109,6 +131,9 @@ say(
 say(
   `  or the API itself: curl -s -H 'x-api-key: ${SANDBOX_JUMPCLOUD_API_KEY}' '${jumpcloud.url}/api/systemusers?limit=5'`,
 );
+say(
+  `the CLI against this demo: PAYLOAD_KEYS_FILE=${keyFile} TEMPORAL_ADDRESS=${server.address} TEMPORAL_TASK_QUEUE=${taskQueue} npm run cli -- status ${workflowId}`,
+);
 say(`run it again (only changes are written): npm run demo; start over: rm -rf .data`);
 
 if (exitWhenDone) await shutdown();
@@ -126,6 +151,7 @@ async function shutdown() {
   await personio.close();
   await jumpcloud.close();
   await server.stop();
+  await codecServer.close();
   process.exit(0);
 }
 
