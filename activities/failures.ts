@@ -4,7 +4,8 @@
  * credentials end the import at once with the message that says how to fix them, and other
  * client errors are not retried.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ACTIVITY_RETRIES } from '../domain/metric-names.js';
 import { ApiError } from '../clients/api-error.js';
 
 /** Failure types the workflows' retry policies treat as final. */
@@ -30,8 +31,14 @@ export function toActivityFailure(err: unknown): unknown {
   return ApplicationFailure.create({ type: REQUEST_REJECTED, message: err.message, nonRetryable: true });
 }
 
-/** Runs fn and rethrows API errors as Temporal failures. */
+/** Runs fn and rethrows API errors as Temporal failures; counts retried attempts. */
 export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
+  const { info, metricMeter } = Context.current();
+  if (info.attempt > 1) {
+    metricMeter
+      .createCounter(ACTIVITY_RETRIES, 'attempts', 'activity attempts after the first')
+      .add(1, { activity: info.activityType });
+  }
   try {
     return await fn();
   } catch (err) {

@@ -30,8 +30,15 @@ export interface HttpStats {
   byStatus: Map<number, number>;
 }
 
-/** Called after every response or network failure; used for metrics. */
-export type RequestObserver = (system: ApiSystem, status: number | 'network', durationMs: number) => void;
+/** Told about every request; used for metrics. */
+export interface RequestObserver {
+  /** After every response, or a network failure. */
+  request(system: ApiSystem, status: number | 'network', durationMs: number): void;
+  /** How long a request waited for a slot under the concurrency / rate caps. */
+  queued(system: ApiSystem, waitMs: number): void;
+}
+
+const ignore: RequestObserver = { request: () => {}, queued: () => {} };
 
 export class HttpClient {
   private readonly got: Got;
@@ -40,7 +47,7 @@ export class HttpClient {
   constructor(
     private readonly system: ApiSystem,
     settings: HttpSettings,
-    private readonly observe: RequestObserver = () => {},
+    private readonly observe: RequestObserver = ignore,
   ) {
     this.got = got.extend({
       prefixUrl: settings.baseUrl,
@@ -72,8 +79,11 @@ export class HttpClient {
     path: string,
     options: OptionsOfJSONResponseBody = {},
   ): Promise<JsonResponse<T>> {
-    const started = performance.now();
+    const queuedAt = performance.now();
+    let started = queuedAt;
     const response = await this.queue.add(async () => {
+      started = performance.now();
+      this.observe.queued(this.system, started - queuedAt);
       try {
         return await this.got<T>(path.replace(/^\//, ''), {
           ...options,
@@ -81,12 +91,12 @@ export class HttpClient {
           resolveBodyOnly: false,
         });
       } catch (err) {
-        this.observe(this.system, 'network', performance.now() - started);
+        this.observe.request(this.system, 'network', performance.now() - started);
         throw this.networkError(describe, err);
       }
     });
     const status = response.statusCode;
-    this.observe(this.system, status, performance.now() - started);
+    this.observe.request(this.system, status, performance.now() - started);
     if (status >= 200 && status < 300) return { status, body: response.body, headers: response.headers };
     const serverMessage = messageFrom(response.body);
     throw new ApiError(

@@ -3,7 +3,8 @@
  * the import's workflows and activities. Start more of them on the same task queue to
  * spread the work. SIGINT/SIGTERM stop polling and let running activities finish.
  */
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { apiMetricsObserver } from '../observability/api-metrics.js';
 import { ConfigError, loadWorkerConfig } from '../config/env.js';
 import { createLogger } from '../observability/logger.js';
 import { createWorker } from './create-worker.js';
@@ -14,8 +15,8 @@ const logger = createLogger({ name: 'worker' });
 
 async function main() {
   const { temporal, api, tuning, notify, payloadKeys } = loadWorkerConfig();
-  const deps = createImportDeps(api, tuning, notify);
   installRuntime({ logger, prometheusBindAddress: process.env.METRICS_BIND_ADDRESS || undefined });
+  const deps = createImportDeps(api, tuning, notify, apiMetricsObserver(Runtime.instance().metricMeter));
   const connection = await NativeConnection.connect({ address: temporal.address });
   try {
     const worker = await createWorker({

@@ -8,6 +8,7 @@
 import {
   ApplicationFailure,
   continueAsNew,
+  metricMeter,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -35,6 +36,7 @@ import {
   importEmployeesProcessedKey,
   importPhaseKey,
 } from '../domain/search-attributes.js';
+import { EMPLOYEES_PROCESSED, IMPORT_DURATION, IMPORTS_FINISHED } from '../domain/metric-names.js';
 import { countsLine, summaryText } from '../domain/summary.js';
 import { credentialCheck, longRead, shortCall } from './activity-options.js';
 import { pageWorkflowId, progressQuery, type ImportReport, type PageReport } from './import-api.js';
@@ -212,7 +214,23 @@ export async function importEmployees(rawInput?: unknown, carried?: ImportState)
     });
   }
   enter('done');
+  metricMeter
+    .createCounter(IMPORTS_FINISHED, 'imports', 'finished imports')
+    .add(1, { dryRun: String(input.dryRun) });
+  metricMeter
+    .createHistogram(IMPORT_DURATION, 'float', 's', 'wall time of finished imports')
+    .record(report.durationMs / 1000, { dryRun: String(input.dryRun) });
   return report;
+}
+
+/** Workflow metrics are replay-safe (not emitted again on replay), so these counts are exact. */
+function countEmployees(counts: OutcomeCounts): void {
+  const counter = metricMeter.createCounter(
+    EMPLOYEES_PROCESSED,
+    'employees',
+    'employees finished, by outcome',
+  );
+  for (const [outcome, n] of Object.entries(counts)) if (n > 0) counter.add(n, { outcome });
 }
 
 /**
@@ -262,6 +280,7 @@ async function stagePages(
     inFlight.delete(done.offset);
     state.pagesDone++;
     state.counts = addOutcomeCounts(state.counts, done.counts);
+    countEmployees(done.counts);
     ({ problems: state.problems, truncated: state.truncated } = collectProblems(state, done.results));
     // The directory may have grown since the scan: read on to its current end.
     state.employeesTotal = Math.max(state.employeesTotal, done.totalElements);

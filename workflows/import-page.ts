@@ -3,16 +3,17 @@
  * an activity of its own. A page keeps its own small history (a few hundred events for 100
  * employees), can be inspected alone in Temporal Web, and returns the page's full report.
  */
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { PageEmployee } from '../activities/fetch-page.js';
-import { departmentKey, type HeldBack } from '../domain/directory-scan.js';
+import type { HeldBack } from '../domain/directory-scan.js';
 import { countOutcomes, type EmployeeResult } from '../domain/outcomes.js';
+import { groupIdsFor } from '../domain/page-groups.js';
 import type { CreateState } from '../domain/status-rules.js';
 import { shortCall } from './activity-options.js';
 import type { PageReport } from './import-api.js';
 
-const { fetchEmployeePage, stageEmployee } = proxyActivities<Activities>(shortCall);
+const { fetchEmployeePage, fetchAndSettlePage, stageEmployee } = proxyActivities<Activities>(shortCall);
 
 export interface PageRequest {
   offset: number;
@@ -27,7 +28,21 @@ export interface PageRequest {
 }
 
 export async function importPage(request: PageRequest): Promise<PageReport> {
-  const page = await fetchEmployeePage(request.offset, request.limit);
+  // Employees whose JumpCloud user is already as desired (a re-run's usual case) are settled
+  // by the page activity in one batch (activities/settle-page.ts); only the rest get an
+  // activity each. Patched, so pages recorded before this change replay the old way.
+  const page = patched('settle-unchanged-per-page')
+    ? await fetchAndSettlePage({
+        offset: request.offset,
+        limit: request.limit,
+        heldBack: request.heldBack,
+        allEmployeesGroupId: request.allEmployeesGroupId,
+        departmentGroupIds: request.departmentGroupIds,
+        createState: request.createState,
+        allowReactivation: request.allowReactivation,
+        dryRun: request.dryRun,
+      })
+    : { ...(await fetchEmployeePage(request.offset, request.limit)), settled: [] };
   const heldBack = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
   const idSuffixed = new Set(request.idSuffixedUsernames);
 
@@ -47,7 +62,7 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
       }),
     ),
   );
-  const results = [...page.skipped, ...staged];
+  const results = [...page.skipped, ...page.settled, ...staged];
   return {
     offset: request.offset,
     results,
@@ -61,12 +76,17 @@ async function stageOne(
   options: Omit<Parameters<Activities['stageEmployee']>[0], 'employee'>,
 ): Promise<EmployeeResult> {
   try {
-    return await stageEmployee({ employee, ...options });
+    const result = await stageEmployee({ employee, ...options });
+    // Ids and outcome only: names and emails stay out of logs. `log` adds the workflow id and
+    // is silent on replay, so a line is written once.
+    log.info('employee staged', { personioId: result.personioId, outcome: result.outcome });
+    return result;
   } catch (err) {
     // JumpCloud refused this one user (a validation error): report it and carry on.
     // Rejected credentials end the whole import instead.
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
     if (cause instanceof ApplicationFailure && cause.type === 'RequestRejected') {
+      log.warn('employee failed', { personioId: employee.personioId });
       return { personioId: employee.personioId, outcome: 'failed', reason: cause.message };
     }
     throw err;

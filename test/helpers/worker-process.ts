@@ -1,0 +1,84 @@
+/**
+ * Runs the real worker (`worker/main.ts`) or CLI (`client/cli.ts`) as a child process, the
+ * way an operator does, collecting every line it prints: for tests of logs, metrics, secrets,
+ * several workers, and crashes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..', '..');
+
+export interface ProcessHandle {
+  proc: ChildProcess;
+  pid: number;
+  /** stdout and stderr lines so far. */
+  output: string[];
+  /** Resolves when a line matches (rejects after timeoutMs). */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function runProject(
+  entry: 'worker/main.ts' | 'client/cli.ts',
+  args: string[],
+  env: Record<string, string>,
+): ProcessHandle {
+  const proc = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: root,
+    // Only what the test gives, plus what node needs: no stray secrets from the test's own env.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line) continue;
+      output.push(line);
+      for (const w of [...waiters]) {
+        if (w.pattern.test(line)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      }
+    }
+  };
+  proc.stdout.on('data', onData);
+  proc.stderr.on('data', onData);
+  const exited = once(proc, 'exit').then(([code]) => code as number | null);
+  return {
+    proc,
+    pid: proc.pid!,
+    output,
+    exited,
+    waitFor(pattern, timeoutMs = 60_000) {
+      const already = output.find((l) => pattern.test(l));
+      if (already) return Promise.resolve(already);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no line matching ${pattern} within ${timeoutMs} ms; output:\n${output.slice(-30).join('\n')}`,
+              ),
+            ),
+          timeoutMs,
+        );
+        waiters.push({
+          pattern,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
+      });
+    },
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}
