@@ -8,6 +8,7 @@ import { apiMetricsObserver } from '../observability/api-metrics.js';
 import { ConfigError, loadWorkerConfig } from '../config/env.js';
 import { createLogger } from '../observability/logger.js';
 import { createWorker } from './create-worker.js';
+import { serveHealth } from './health.js';
 import { createImportDeps } from './import-deps.js';
 import { installRuntime } from './runtime.js';
 
@@ -25,13 +26,22 @@ async function main() {
       taskQueue: temporal.taskQueue,
       deps,
       payloadKeys,
-      tuning: { maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities },
+      tuning: {
+        maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
+        // On SIGTERM/SIGINT: stop polling, let running activities finish for this long.
+        shutdownGraceTime: process.env.WORKER_SHUTDOWN_GRACE ?? '60s',
+      },
     });
+    const health = process.env.HEALTH_BIND_ADDRESS
+      ? await serveHealth(worker, process.env.HEALTH_BIND_ADDRESS)
+      : null;
     logger.info(
       { address: temporal.address, namespace: temporal.namespace, taskQueue: temporal.taskQueue },
       'worker started',
     );
     await worker.run();
+    health?.close();
+    logger.info('worker stopped');
   } finally {
     await connection.close();
   }
