@@ -3,11 +3,18 @@ import { Client, Connection } from '@temporalio/client';
 import { dataConverterFor } from '../codec/data-converter.js';
 import { loadKeyRing } from '../codec/keys.js';
 import type { TemporalSettings } from '../config/env.js';
+import { loadTemporalConnection } from '../config/temporal-connection.js';
 
 export async function connectClient(
   settings: TemporalSettings,
 ): Promise<{ client: Client; close: () => Promise<void> }> {
-  const connection = await Connection.connect({ address: settings.address, connectTimeout: '5s' });
+  const target = loadTemporalConnection();
+  const connection = await Connection.connect({
+    address: target.address,
+    tls: target.tls,
+    apiKey: target.apiKey,
+    connectTimeout: '5s',
+  });
   // The CLI reads the same encrypted payloads the worker writes, so it needs the same keys.
   const client = new Client({
     connection,

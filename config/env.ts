@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadKeyRing } from '../codec/keys.js';
+import { loadTemporalConnection } from './temporal-connection.js';
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -211,12 +212,21 @@ export function loadWorkerConfig(env: Env = process.env) {
     }
   };
   const temporal = attempt(() => loadTemporalSettings(env));
+  const connection = attempt(() => loadTemporalConnection(env));
   const api = attempt(() => loadApiSettings(env));
   const tuning = attempt(() => loadWorkerTuning(env));
   const notify = attempt(() => loadNotifySettings(env));
   const payloadKeys = attempt(() => loadKeyRing(env));
-  if (problems.length > 0 || !temporal || !api || !tuning || !notify || payloadKeys === undefined) {
+  if (
+    problems.length > 0 ||
+    !temporal ||
+    !connection ||
+    !api ||
+    !tuning ||
+    !notify ||
+    payloadKeys === undefined
+  ) {
     throw new ConfigError(problems);
   }
-  return { temporal, api, tuning, notify, payloadKeys };
+  return { temporal, connection, api, tuning, notify, payloadKeys };
 }

@@ -87,7 +87,8 @@ function readSecret(env: Env, name: string, example: string, problems: string[])
   }
 }
 
-const hostPattern = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)$/;
+const hostPattern =
+  /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)$/;
 
 function checkAddress(address: string, problems: string[]): void {
   const example = 'TEMPORAL_ADDRESS=temporal.internal:7233';
@@ -103,7 +104,7 @@ function checkAddress(address: string, problems: string[]): void {
   }
 }
 
-const isCloud = (address: string) => /\.tmprl\.cloud(?::\d+)?$/i.test(address);
+const isCloud = (address: string) => /\.(?:tmprl\.cloud|api\.temporal\.io)(?::\d+)?$/i.test(address);
 
 /** Reads and checks the Temporal connection settings. Throws ConfigError listing every problem. */
 export function loadTemporalConnection(env: Env = process.env): TemporalConnectionOptions {
@@ -226,8 +227,7 @@ export function loadTemporalConnection(env: Env = process.env): TemporalConnecti
 
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const anyTls =
-    tlsWanted === true || apiKey !== undefined || tlsVars.some(([, v]) => v !== undefined);
+  const anyTls = tlsWanted === true || apiKey !== undefined || tlsVars.some(([, v]) => v !== undefined);
   const options: TemporalConnectionOptions = { address, namespace };
   if (anyTls) options.tls = Object.keys(tls).length > 0 ? tls : true;
   if (apiKey !== undefined) options.apiKey = apiKey;

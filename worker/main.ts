@@ -6,6 +6,7 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { apiMetricsObserver } from '../observability/api-metrics.js';
 import { ConfigError, loadWorkerConfig } from '../config/env.js';
+import { describeTemporalConnection } from '../config/temporal-connection.js';
 import { createLogger } from '../observability/logger.js';
 import { createWorker } from './create-worker.js';
 import { serveHealth } from './health.js';
@@ -15,10 +16,14 @@ import { installRuntime } from './runtime.js';
 const logger = createLogger({ name: 'worker' });
 
 async function main() {
-  const { temporal, api, tuning, notify, payloadKeys } = loadWorkerConfig();
+  const { temporal, connection: target, api, tuning, notify, payloadKeys } = loadWorkerConfig();
   installRuntime({ logger, prometheusBindAddress: process.env.METRICS_BIND_ADDRESS || undefined });
   const deps = createImportDeps(api, tuning, notify, apiMetricsObserver(Runtime.instance().metricMeter));
-  const connection = await NativeConnection.connect({ address: temporal.address });
+  const connection = await NativeConnection.connect({
+    address: target.address,
+    tls: target.tls,
+    apiKey: target.apiKey,
+  });
   try {
     const worker = await createWorker({
       connection,
@@ -35,10 +40,7 @@ async function main() {
     const health = process.env.HEALTH_BIND_ADDRESS
       ? await serveHealth(worker, process.env.HEALTH_BIND_ADDRESS)
       : null;
-    logger.info(
-      { address: temporal.address, namespace: temporal.namespace, taskQueue: temporal.taskQueue },
-      'worker started',
-    );
+    logger.info({ ...describeTemporalConnection(target), taskQueue: temporal.taskQueue }, 'worker started');
     await worker.run();
     health?.close();
     logger.info('worker stopped');
