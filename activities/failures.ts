@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ACTIVITY_RETRIES } from '../domain/metric-names.js';
+import { withKeepAlive } from './heartbeat.js';
 import { ApiError } from '../clients/api-error.js';
 
 /** Failure types the workflows' retry policies treat as final. */
@@ -31,7 +32,7 @@ export function toActivityFailure(err: unknown): unknown {
   return ApplicationFailure.create({ type: REQUEST_REJECTED, message: err.message, nonRetryable: true });
 }
 
-/** Runs fn and rethrows API errors as Temporal failures; counts retried attempts. */
+/** Runs fn with a keep-alive heartbeat, rethrows API errors as Temporal failures, counts retried attempts. */
 export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
   const { info, metricMeter } = Context.current();
   if (info.attempt > 1) {
@@ -40,7 +41,7 @@ export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
       .add(1, { activity: info.activityType });
   }
   try {
-    return await fn();
+    return await withKeepAlive(fn);
   } catch (err) {
     throw toActivityFailure(err);
   }

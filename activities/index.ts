@@ -10,6 +10,7 @@ import { createGroupActivities } from './groups.js';
 import { createLinkManagerActivities } from './link-managers.js';
 import { createNotifyActivities } from './notify.js';
 import { createScanActivities } from './scan-directory.js';
+import { createSettlePageActivities } from './settle-page.js';
 import { createStageActivities } from './stage-employee.js';
 
 /** A worker without API clients can still run `ping`; the import's activities then say what is missing. */
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps = {}) {
     ...createAuthenticateActivities(deps),
     ...createScanActivities(deps),
     ...createFetchPageActivities(deps),
+    ...createSettlePageActivities(deps),
     ...createStageActivities(deps),
     ...createLinkManagerActivities(deps),
     ...createGroupActivities(deps),

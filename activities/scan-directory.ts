@@ -5,7 +5,7 @@
  * would collide, and which departments exist. Only those answers, never the directory,
  * go back to the workflow.
  */
-import { heartbeat } from '@temporalio/activity';
+import { heartbeat } from './heartbeat.js';
 import {
   distinctDepartments,
   findDuplicateEmails,

@@ -7,7 +7,8 @@
  * by a lookup, "already exists" answers become lookups, and what an earlier attempt planned
  * is kept in the heartbeat so a retry reports "created"/"updated", not "unchanged".
  */
-import { Context, heartbeat } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
+import { heartbeat } from './heartbeat.js';
 import { ApiError } from '../clients/api-error.js';
 import type { JumpCloudClient, SystemUser } from '../clients/jumpcloud.js';
 import { desiredJumpCloudFields } from '../domain/jumpcloud-fields.js';
@@ -33,7 +34,7 @@ export interface StageRequest {
 }
 
 /** What an attempt was about to do, kept in the heartbeat for the next attempt. */
-interface Plan {
+export interface Plan {
   outcome: Outcome;
   changedFields?: string[];
 }
@@ -49,7 +50,24 @@ export function createStageActivities(deps: Partial<ImportDeps>) {
   };
 }
 
-async function stage(jumpcloud: JumpCloudClient, request: StageRequest): Promise<EmployeeResult> {
+/**
+ * Where an attempt's plan is kept for the next attempt. In the activity: its heartbeat
+ * details (the default). The benchmark's plain-loop baseline runs outside Temporal and
+ * has no retry to inform, so it passes `noPlanMemory`; nothing else changes.
+ */
+export interface PlanMemory {
+  previous(): Plan | undefined;
+  planned(plan: Plan): void;
+}
+
+const heartbeatPlanMemory: PlanMemory = { previous: previousPlan, planned };
+export const noPlanMemory: PlanMemory = { previous: () => undefined, planned: () => {} };
+
+export async function stage(
+  jumpcloud: JumpCloudClient,
+  request: StageRequest,
+  plans: PlanMemory = heartbeatPlanMemory,
+): Promise<EmployeeResult> {
   const { employee } = request;
   const personioId = employee.personioId;
   if (request.heldBackReason) return { personioId, outcome: 'skipped', reason: request.heldBackReason };
@@ -67,7 +85,7 @@ async function stage(jumpcloud: JumpCloudClient, request: StageRequest): Promise
     { createState: request.createState, allowReactivation: request.allowReactivation },
   );
   const desired = desiredJumpCloudFields({ ...employee, dynamic: {} });
-  const previous = previousPlan();
+  const previous = plans.previous();
 
   switch (decision.kind) {
     case 'skip':
@@ -81,7 +99,7 @@ async function stage(jumpcloud: JumpCloudClient, request: StageRequest): Promise
 
     case 'create': {
       if (request.dryRun) return { personioId, outcome: 'created', changedFields: Object.keys(desired) };
-      planned({ outcome: 'created' });
+      plans.planned({ outcome: 'created' });
       const created = await createUser(jumpcloud, request, desired, decision.state);
       if ('conflict' in created) return { personioId, outcome: 'skipped', reason: created.conflict };
       await joinGroups(jumpcloud, created.user._id, request);
@@ -104,7 +122,7 @@ async function stage(jumpcloud: JumpCloudClient, request: StageRequest): Promise
       }
       const changedFields = fieldNames(changes);
       if (Object.keys(patch).length > 0 && !request.dryRun) {
-        planned({ outcome, changedFields });
+        plans.planned({ outcome, changedFields });
         await jumpcloud.updateUser(user._id, patch);
       }
       if (outcome !== 'suspended' && !request.dryRun) await joinGroups(jumpcloud, user._id, request);
@@ -125,6 +143,27 @@ async function stage(jumpcloud: JumpCloudClient, request: StageRequest): Promise
       };
     }
   }
+}
+
+/**
+ * Whether stage() would leave this user, found by employeeIdentifier, exactly as it is:
+ * not held back, the status rules keep it as it is, and no managed field differs. Then
+ * only the group joins remain, and a re-run can settle the employee without an activity
+ * of its own (activities/settle-page.ts). Same rules as stage(), by construction.
+ */
+export function isInSync(
+  user: SystemUser,
+  request: Pick<StageRequest, 'employee' | 'heldBackReason' | 'createState' | 'allowReactivation'>,
+): boolean {
+  const { employee } = request;
+  if (request.heldBackReason) return false;
+  if (user.employeeIdentifier !== String(employee.personioId)) return false;
+  const decision = decideStatusAction(
+    { status: employee.status, existingState: stateOf(user), emailProblem: employee.emailProblem },
+    { createState: request.createState, allowReactivation: request.allowReactivation },
+  );
+  if (decision.kind !== 'update-or-unchanged') return false;
+  return diffUser(user, desiredJumpCloudFields({ ...employee, dynamic: {} })).length === 0;
 }
 
 type Match = { user: SystemUser | null } | { conflict: string };
@@ -170,7 +209,11 @@ async function createUser(
   return { conflict: `username collision: ${MAX_USERNAME_ATTEMPTS} candidates are taken in JumpCloud` };
 }
 
-async function joinGroups(jumpcloud: JumpCloudClient, userId: string, request: StageRequest): Promise<void> {
+export async function joinGroups(
+  jumpcloud: JumpCloudClient,
+  userId: string,
+  request: Pick<StageRequest, 'groupIds'>,
+): Promise<void> {
   for (const groupId of request.groupIds) await jumpcloud.addMember(groupId, userId);
 }
 

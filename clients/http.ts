@@ -73,11 +73,34 @@ export class HttpClient {
   /**
    * Sends one request. 2xx → the parsed body; anything else → ApiError (with the status,
    * Retry-After and the server's message). `describe` names the operation in messages.
+   *
+   * A transient failure (5xx, reset, 429 asking for a short wait) is tried again here, a
+   * couple of times within a second or so: under a steady trickle of faults that keeps a
+   * whole activity (several calls) from failing and waiting out Temporal's backoff for one
+   * flaky call. What persists past that surfaces as an ApiError, and Temporal retries the
+   * activity. Every write this project makes is safe to repeat (the callers look up before
+   * creating and read 409/"already exists" as done).
    */
   async request<T>(
     describe: string,
     path: string,
     options: OptionsOfJSONResponseBody = {},
+  ): Promise<JsonResponse<T>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.requestOnce<T>(describe, path, options);
+      } catch (err) {
+        const wait = err instanceof ApiError ? retryDelay(err, attempt) : null;
+        if (wait === null) throw err;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  private async requestOnce<T>(
+    describe: string,
+    path: string,
+    options: OptionsOfJSONResponseBody,
   ): Promise<JsonResponse<T>> {
     const queuedAt = performance.now();
     let started = queuedAt;
@@ -124,6 +147,18 @@ export class HttpClient {
       `${this.system} ${describe} failed: ${code ?? (err as Error).message}`,
     );
   }
+}
+
+/** Quick in-client retries before Temporal's own: how many, and the longest wait they accept. */
+const QUICK_RETRIES = 2;
+const QUICK_RETRY_MAX_WAIT_MS = 2000;
+
+/** The wait before trying a transient failure again, or null to give it to Temporal. */
+export function retryDelay(err: ApiError, attempt: number): number | null {
+  if (!err.retryable || attempt > QUICK_RETRIES) return null;
+  if (err.retryAfterMs !== undefined)
+    return err.retryAfterMs <= QUICK_RETRY_MAX_WAIT_MS ? err.retryAfterMs : null;
+  return 100 * 2 ** (attempt - 1) * (0.5 + Math.random());
 }
 
 /** Pulls the human message out of either system's error body. */

@@ -6,7 +6,7 @@
  * SIGINT/SIGTERM, and, should the owner be killed outright (SIGKILL), by a watchdog shell
  * that stops the server as soon as the owner's pid is gone.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { searchAttributeTypes } from '../domain/search-attributes.js';
@@ -38,6 +38,8 @@ export interface DevServer {
   uiUrl: string | null;
   pid: number;
   stop(): Promise<void>;
+  /** Kill the server process outright (SIGKILL), as a crash would; for reliability tests. */
+  crash(): Promise<void>;
 }
 
 /** Ask the OS for a free loopback port. */
@@ -154,6 +156,16 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       await exited;
     }
   };
+  const crash = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    // The server runs under the watchdog shell: kill the server itself, not the watchdog.
+    const serverPids = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    for (const pid of serverPids) if (pid) process.kill(Number(pid), 'SIGKILL');
+    await exited;
+  };
   try {
     await waitUntilServing(address, child, options.startTimeoutMs ?? 60_000, () => tail);
   } catch (err) {
@@ -166,5 +178,6 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
     pid: child.pid ?? -1,
     stop,
+    crash,
   };
 }

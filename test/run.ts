@@ -12,8 +12,8 @@ import { join, relative } from 'node:path';
 import { startDevServer, type DevServer } from '../local-temporal/dev-server.js';
 
 const root = join(import.meta.dirname, '..');
-/** Folders whose tests need the shared Temporal server. */
-const needsServer = ['test/integration', 'test/chaos'];
+/** Folders whose tests need the shared Temporal server (chaos and browser tests start their own). */
+const needsServer = ['test/integration'];
 
 function testFiles(path: string): string[] {
   if (statSync(path).isFile()) return path.endsWith('.test.ts') ? [path] : [];

@@ -15,8 +15,15 @@ export const transientRetry: RetryPolicy = {
   nonRetryableErrorTypes: FINAL_FAILURE_TYPES,
 };
 
-/** Short calls: one or a few HTTP requests. */
-export const shortCall: ActivityOptions = { startToCloseTimeout: '2m', retry: transientRetry };
+/**
+ * Short calls: one or a few HTTP requests. They heartbeat every few seconds
+ * (activities/heartbeat.ts), so a dead worker's calls are retried elsewhere within 15 s.
+ */
+export const shortCall: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '15s',
+  retry: transientRetry,
+};
 
 /** The credential check should fail fast, not wait out an outage: a few attempts only. */
 export const credentialCheck: ActivityOptions = {
@@ -27,6 +34,6 @@ export const credentialCheck: ActivityOptions = {
 /** Long reads that heartbeat as they go (the directory scan). */
 export const longRead: ActivityOptions = {
   startToCloseTimeout: '1h',
-  heartbeatTimeout: '2m',
+  heartbeatTimeout: '15s',
   retry: transientRetry,
 };

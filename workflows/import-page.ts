@@ -95,11 +95,5 @@ async function stageOne(
 
 /** Only employees who are (or stay) in JumpCloud join groups; the activity decides that. */
 function groupsFor(employee: PageEmployee, request: PageRequest): string[] {
-  const ids: string[] = [];
-  if (request.allEmployeesGroupId) ids.push(request.allEmployeesGroupId);
-  if (employee.department) {
-    const id = request.departmentGroupIds[departmentKey(employee.department)];
-    if (id) ids.push(id);
-  }
-  return ids;
+  return groupIdsFor(employee, request);
 }

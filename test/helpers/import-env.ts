@@ -2,7 +2,6 @@
  * Everything an import test needs, all real: both sandbox servers on loopback, the real API
  * clients pointed at them, a worker on a task queue of the test's own, and the client.
  */
-import { after } from 'node:test';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createImportDeps } from '../../worker/import-deps.js';
 import {
@@ -31,15 +30,25 @@ export interface ImportEnvOptions {
   credentials?: { personioClientSecret?: string; jumpcloudApiKey?: string };
 }
 
-export async function startImportEnv(testName: string, options: ImportEnvOptions = {}) {
+/**
+ * `test` is the test's own context (its `t`): the sandboxes close when that test ends. (A
+ * bare `after()` would attach by async context, and after an `await` that can be a test that
+ * has already finished: the hook never runs and the file hangs until the runner's timeout.)
+ */
+export async function startImportEnv(
+  test: { name: string; after(fn: () => Promise<void>): void },
+  options: ImportEnvOptions = {},
+) {
+  const testName = test.name;
   const personio = createPersonioSandbox({ employees: 50, seed: 7, ...options.personio });
   const jumpcloud = createJumpCloudSandbox(options.jumpcloud);
   await personio.listen(0);
   await jumpcloud.listen(0);
-  after(async () => {
+  const close = async () => {
     await personio.close();
     await jumpcloud.close();
-  });
+  };
+  test.after(close);
   const tuning: WorkerTuning = {
     maxConcurrentActivities: 16,
     jumpcloudMaxConcurrency: 4,
@@ -87,5 +96,23 @@ export async function startImportEnv(testName: string, options: ImportEnvOptions
     return { report, workflowId };
   }
 
-  return { personio, jumpcloud, client, taskQueue, makeDeps, runImport };
+  /**
+   * Runs fn while a worker of its own polls the test's task queue, for tests that start,
+   * query or race workflows themselves (runImport does all of that for one plain run).
+   */
+  function withImportWorker<T>(
+    fn: () => Promise<T>,
+    extra: { deps?: ImportDeps; worker?: Partial<WorkerOptions> } = {},
+  ): Promise<T> {
+    return withWorker(
+      {
+        taskQueue,
+        deps: extra.deps ?? makeDeps(),
+        tuning: { maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities, ...extra.worker },
+      },
+      fn,
+    );
+  }
+
+  return { personio, jumpcloud, client, taskQueue, makeDeps, runImport, withImportWorker };
 }

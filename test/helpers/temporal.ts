@@ -30,7 +30,13 @@ async function connect(): Promise<TestTemporal> {
   }
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
-  return { address, connection, nativeConnection, client: new Client({ connection, dataConverter: dataConverterFor(null) }), ownServer };
+  return {
+    address,
+    connection,
+    nativeConnection,
+    client: new Client({ connection, dataConverter: dataConverterFor(null) }),
+    ownServer,
+  };
 }
 
 // Registered when this module loads, so it belongs to the whole file, not to the test that

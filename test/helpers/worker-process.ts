@@ -31,6 +31,9 @@ export function runProject(
     // Only what the test gives, plus what node needs: no stray secrets from the test's own env.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: tsx runs an esbuild helper beside node, and a SIGKILL must take
+    // both (an orphaned helper would hold our pipes open and outlive the test).
+    detached: true,
   });
   const output: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
@@ -77,8 +80,20 @@ export function runProject(
       });
     },
     async stop(signal = 'SIGTERM') {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
-      return exited;
+      if (proc.exitCode === null && proc.signalCode === null) {
+        try {
+          process.kill(-proc.pid!, signal);
+        } catch {
+          proc.kill(signal);
+        }
+      }
+      const code = await exited;
+      try {
+        process.kill(-proc.pid!, 'SIGKILL'); // whatever of the group is left
+      } catch {
+        // already gone
+      }
+      return code;
     },
   };
 }

@@ -17,7 +17,7 @@ import { startImportEnv } from '../helpers/import-env.js';
 import { testTemporal, withWorker } from '../helpers/temporal.js';
 
 test('an encrypted import leaves no employee data readable in history', async (t) => {
-  const env = await startImportEnv(t.name, { personio: { employees: 20, seed: 9 } });
+  const env = await startImportEnv(t, { personio: { employees: 20, seed: 9 } });
   const keys = parseKeyRing(`test-key:${randomBytes(32).toString('base64')}`, 'PAYLOAD_KEYS');
   const { connection } = await testTemporal();
   const client = new Client({ connection, dataConverter: dataConverterFor(keys) });

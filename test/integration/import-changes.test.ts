@@ -22,7 +22,7 @@ async function userFor(url: string, personioId: number): Promise<StateUser | und
 const input = { notify: { when: 'never' as const } };
 
 test('changed employees are applied: hire, move, email, name, termination, rehire', async (t) => {
-  const env = await startImportEnv(t.name, { personio: { employees: 40, seed: 5 } });
+  const env = await startImportEnv(t, { personio: { employees: 40, seed: 5 } });
   await env.runImport(input);
 
   // Pick active employees to change.
@@ -95,7 +95,7 @@ test('changed employees are applied: hire, move, email, name, termination, rehir
 });
 
 test('an existing JumpCloud user with the same email is adopted, not duplicated', async (t) => {
-  const env = await startImportEnv(t.name, { personio: { employees: 10, seed: 3 } });
+  const env = await startImportEnv(t, { personio: { employees: 10, seed: 3 } });
   const record = env.personio.data.get(1001)!;
   env.jumpcloud.seedUsers([
     { username: 'preexisting.user', email: record.email!.toUpperCase(), firstname: 'Old', lastname: 'Name' },

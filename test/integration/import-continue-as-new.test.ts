@@ -9,7 +9,7 @@ import { collectReport } from '../../client/report-command.js';
 import { startImportEnv } from '../helpers/import-env.js';
 
 test('an import that continues as new several times finishes with the complete report', async (t) => {
-  const env = await startImportEnv(t.name, { personio: { employees: 230, seed: 21 } });
+  const env = await startImportEnv(t, { personio: { employees: 230, seed: 21 } });
   const budget = 100;
   const { report, workflowId } = await env.runImport({
     pageSize: 10,

@@ -30,7 +30,7 @@ async function directoryState(url: string): Promise<DirectoryState> {
 }
 
 test('a dirty-data import leaves JumpCloud exactly as expected and reports every employee once', async (t) => {
-  const env = await startImportEnv(t.name, { personio: { employees: EMPLOYEES, seed: 11, dirty: true } });
+  const env = await startImportEnv(t, { personio: { employees: EMPLOYEES, seed: 11, dirty: true } });
   const { report, workflowId } = await env.runImport({
     pageSize: 25,
     groups: { perDepartment: true },
