@@ -18,7 +18,7 @@ export function toActivityFailure(err: unknown): unknown {
   if (err.kind === 'credentials') {
     return ApplicationFailure.create({
       type: CREDENTIALS_REJECTED,
-      message: err.message,
+      message: credentialsMessage(err),
       nonRetryable: true,
     });
   }
@@ -30,6 +30,21 @@ export function toActivityFailure(err: unknown): unknown {
     });
   }
   return ApplicationFailure.create({ type: REQUEST_REJECTED, message: err.message, nonRetryable: true });
+}
+
+/**
+ * A key or secret that stops working mid-import (revoked, expired) ends the import: say
+ * which, what to do, and that nothing is lost. The clients' own start-up messages already
+ * name the variables; a rejection later in the run gets the same advice here.
+ */
+function credentialsMessage(err: ApiError): string {
+  const variable =
+    err.system === 'JumpCloud' ? 'JUMPCLOUD_API_KEY' : 'PERSONIO_CLIENT_ID / PERSONIO_CLIENT_SECRET';
+  if (err.message.includes(variable.split(' ')[0]!)) return err.message;
+  return (
+    `${err.system} stopped accepting the credentials during the import (${err.message}). ` +
+    `Set ${variable} to a current value and start the import again: what was done stays done, and the next run finishes the rest.`
+  );
 }
 
 /** Runs fn with a keep-alive heartbeat, rethrows API errors as Temporal failures, counts retried attempts. */

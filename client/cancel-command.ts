@@ -1,6 +1,7 @@
-/** `cancel`: ask a running import to stop; what was done stays done. */
+/** `cancel`: stop a running import; what was done stays done, and this says how far it got. */
 import { loadTemporalSettings } from '../config/env.js';
-import { importWorkflowId } from '../workflows/import-api.js';
+import { countsLine } from '../domain/summary.js';
+import { importWorkflowId, progressQuery } from '../workflows/import-api.js';
 import { connectClient } from './temporal-client.js';
 
 export async function cancelCommand(workflowIdArg: string | undefined): Promise<void> {
@@ -8,8 +9,16 @@ export async function cancelCommand(workflowIdArg: string | undefined): Promise<
   const { client, close } = await connectClient(settings);
   try {
     const workflowId = workflowIdArg ?? importWorkflowId(settings.taskQueue);
-    await client.workflow.getHandle(workflowId).cancel();
-    console.log(`asked ${workflowId} to cancel; \`status ${workflowId}\` shows when it has stopped`);
+    const handle = client.workflow.getHandle(workflowId);
+    await handle.cancel();
+    console.error(`asked ${workflowId} to cancel; waiting for it to stop`);
+    await handle.result().catch(() => {}); // a cancelled workflow "fails" with CancelledFailure
+    const p = await handle.query(progressQuery).catch(() => null);
+    if (p)
+      console.log(
+        `${workflowId} ${p.phase} after ${p.employeesProcessed} employees: ${countsLine(p.counts)}`,
+      );
+    else console.log(`${workflowId} stopped (no worker answered for its progress)`);
   } finally {
     await close();
   }

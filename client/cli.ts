@@ -3,9 +3,11 @@
  * A user's mistake (bad configuration, bad input) prints one clear message, never a stack.
  */
 import 'dotenv/config';
+import { WorkflowFailedError } from '@temporalio/client';
 import { Command, Option } from 'commander';
 import { ConfigError } from '../config/env.js';
 import { cancelCommand } from './cancel-command.js';
+import { rootCauseMessage } from './failure-message.js';
 import { importCommand } from './import-command.js';
 import { pingCommand } from './ping-command.js';
 import { reportCommand } from './report-command.js';
@@ -71,6 +73,9 @@ program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof UsageError) {
     console.error(err.message);
     process.exitCode = 2;
+  } else if (err instanceof WorkflowFailedError) {
+    console.error(`The import stopped: ${rootCauseMessage(err)}`);
+    process.exitCode = 1;
   } else if (err instanceof Error) {
     console.error(`error: ${err.message}`);
     process.exitCode = 1;

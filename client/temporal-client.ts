@@ -8,18 +8,16 @@ import { loadTemporalConnection } from '../config/temporal-connection.js';
 export async function connectClient(
   settings: TemporalSettings,
 ): Promise<{ client: Client; close: () => Promise<void> }> {
+  // Configuration first, so a mistake is reported before any connection attempt. The CLI
+  // reads the same encrypted payloads the worker writes, so it needs the same keys.
   const target = loadTemporalConnection();
+  const dataConverter = dataConverterFor(loadKeyRing());
   const connection = await Connection.connect({
     address: target.address,
     tls: target.tls,
     apiKey: target.apiKey,
     connectTimeout: '5s',
   });
-  // The CLI reads the same encrypted payloads the worker writes, so it needs the same keys.
-  const client = new Client({
-    connection,
-    namespace: settings.namespace,
-    dataConverter: dataConverterFor(loadKeyRing()),
-  });
+  const client = new Client({ connection, namespace: settings.namespace, dataConverter });
   return { client, close: () => connection.close() };
 }

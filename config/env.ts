@@ -90,15 +90,17 @@ export function loadApiSettings(env: Env = process.env): ApiSettings {
   const clientId = readSecret(env, 'PERSONIO_CLIENT_ID', problems);
   const clientSecret = readSecret(env, 'PERSONIO_CLIENT_SECRET', problems);
   const apiKey = readSecret(env, 'JUMPCLOUD_API_KEY', problems);
-  if (!clientId)
+  // A secret whose _FILE could not be read is already reported; don't call it missing as well.
+  const missing = (name: string, value: string | undefined) => !value && !env[`${name}_FILE`];
+  if (missing('PERSONIO_CLIENT_ID', clientId))
     problems.push(
       'PERSONIO_CLIENT_ID is missing: set it (or PERSONIO_CLIENT_ID_FILE), e.g. PERSONIO_CLIENT_ID=papi-1a2b3c',
     );
-  if (!clientSecret)
+  if (missing('PERSONIO_CLIENT_SECRET', clientSecret))
     problems.push(
       'PERSONIO_CLIENT_SECRET is missing: set it or PERSONIO_CLIENT_SECRET_FILE=/run/secrets/personio_client_secret',
     );
-  if (!apiKey)
+  if (missing('JUMPCLOUD_API_KEY', apiKey))
     problems.push(
       'JUMPCLOUD_API_KEY is missing: set it or JUMPCLOUD_API_KEY_FILE=/run/secrets/jumpcloud_api_key',
     );

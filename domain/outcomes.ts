@@ -53,6 +53,7 @@ export const IMPORT_PHASES = [
   'binding-groups',
   'notifying',
   'done',
+  'cancelled',
 ] as const;
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
 

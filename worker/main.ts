@@ -50,7 +50,8 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) logger.error(err.message);
+  // A configuration mistake is the operator's to fix: one plain message, no stack trace.
+  if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
   else logger.error({ err }, 'worker failed');
   process.exit(1);
 });

@@ -7,6 +7,7 @@
  */
 import {
   ApplicationFailure,
+  isCancellation,
   continueAsNew,
   metricMeter,
   proxyActivities,
@@ -116,111 +117,118 @@ export async function importEmployees(rawInput?: unknown, carried?: ImportState)
     );
   };
 
-  if (state.phase === 'authenticating') {
-    publish();
-    await checkCredentials();
-    enter('scanning');
-  }
-  if (state.phase === 'scanning') {
-    state.scan = await scanDirectory(input.pageSize);
-    state.employeesTotal = state.scan.employeesTotal;
-    enter('preparing-groups');
-  }
-  const scan = state.scan!;
-  if (state.phase === 'preparing-groups') {
-    state.groups = await ensureGroups(
-      {
-        allEmployeesGroup: input.groups.allEmployeesGroup,
-        departmentGroups: input.groups.perDepartment
-          ? scan.departments.map((department) => ({
-              department,
-              groupName: groupNameForDepartment(input.groups.departmentGroupPattern, department),
-            }))
-          : [],
-      },
-      input.dryRun,
+  try {
+    if (state.phase === 'authenticating') {
+      publish();
+      await checkCredentials();
+      enter('scanning');
+    }
+    if (state.phase === 'scanning') {
+      state.scan = await scanDirectory(input.pageSize);
+      state.employeesTotal = state.scan.employeesTotal;
+      enter('preparing-groups');
+    }
+    const scan = state.scan!;
+    if (state.phase === 'preparing-groups') {
+      state.groups = await ensureGroups(
+        {
+          allEmployeesGroup: input.groups.allEmployeesGroup,
+          departmentGroups: input.groups.perDepartment
+            ? scan.departments.map((department) => ({
+                department,
+                groupName: groupNameForDepartment(input.groups.departmentGroupPattern, department),
+              }))
+            : [],
+        },
+        input.dryRun,
+      );
+      enter('staging');
+    }
+    const groups = state.groups!;
+
+    if (state.phase === 'staging') {
+      const finished = await stagePages(input, state, scan, groups, publish);
+      if (!finished) await continueAsNew<typeof importEmployees>(rawInput, state);
+      enter('linking-managers');
+    }
+    if (state.phase === 'linking-managers') {
+      const finished = await linkManagers(input, state, scan);
+      if (!finished) await continueAsNew<typeof importEmployees>(rawInput, state);
+      enter('binding-groups');
+    }
+
+    const groupIds = [groups.allEmployeesGroupId, ...Object.values(groups.departmentGroupIds)].filter(
+      (id): id is string => id !== null,
     );
-    enter('staging');
-  }
-  const groups = state.groups!;
-
-  if (state.phase === 'staging') {
-    const finished = await stagePages(input, state, scan, groups, publish);
-    if (!finished) await continueAsNew<typeof importEmployees>(rawInput, state);
-    enter('linking-managers');
-  }
-  if (state.phase === 'linking-managers') {
-    const finished = await linkManagers(input, state, scan);
-    if (!finished) await continueAsNew<typeof importEmployees>(rawInput, state);
     enter('binding-groups');
-  }
+    const bindings = await bindGroupsToApplications(input.applications, groupIds, input.dryRun);
 
-  const groupIds = [groups.allEmployeesGroupId, ...Object.values(groups.departmentGroupIds)].filter(
-    (id): id is string => id !== null,
-  );
-  enter('binding-groups');
-  const bindings = await bindGroupsToApplications(input.applications, groupIds, input.dryRun);
-
-  const report: ImportReport = {
-    counts: state.counts,
-    problems: state.problems,
-    truncated: state.truncated,
-    dryRun: input.dryRun,
-    startedAt: new Date(state.startedAt).toISOString(),
-    finishedAt: new Date().toISOString(),
-    durationMs: Date.now() - state.startedAt,
-    employeesTotal: state.employeesTotal,
-    pageSize: input.pageSize,
-    pages: pagesTotal(),
-    firstRunId: workflowInfo().firstExecutionRunId,
-    managers: state.managers,
-    groups: {
-      created: groups.created,
-      bound: bindings.bound,
-      alreadyBound: bindings.alreadyBound,
-      missingApplications: bindings.missingApplications,
-    },
-    notified: null,
-  };
-
-  const processed = totalOutcomes(state.counts);
-  const wanted =
-    input.notify.when === 'always' || (input.notify.when === 'auto' && processed > input.notify.threshold);
-  if (wanted) {
-    enter('notifying');
-    const text = summaryText({
-      dryRun: input.dryRun,
-      employeesTotal: state.employeesTotal,
+    const report: ImportReport = {
       counts: state.counts,
       problems: state.problems,
       truncated: state.truncated,
-      managersLinked: state.managers.linked + state.managers.cleared,
-      managerNotes: state.managers.notes.length,
-      groupsCreated: groups.created,
-      bindings: bindings.bound.length,
-      missingApplications: bindings.missingApplications,
-      durationMs: report.durationMs,
-    });
-    report.notified = await sendNotification({
-      subject: `Personio import ${input.dryRun ? 'preview' : 'finished'}: ${processed} employees (${state.counts.failed} failed)`,
-      text,
-      summary: {
-        workflowId: workflowInfo().workflowId,
-        counts: state.counts,
-        employeesTotal: state.employeesTotal,
+      dryRun: input.dryRun,
+      startedAt: new Date(state.startedAt).toISOString(),
+      finishedAt: new Date().toISOString(),
+      durationMs: Date.now() - state.startedAt,
+      employeesTotal: state.employeesTotal,
+      pageSize: input.pageSize,
+      pages: pagesTotal(),
+      firstRunId: workflowInfo().firstExecutionRunId,
+      managers: state.managers,
+      groups: {
+        created: groups.created,
+        bound: bindings.bound,
+        alreadyBound: bindings.alreadyBound,
+        missingApplications: bindings.missingApplications,
       },
-      email: input.notify.email,
-      webhookUrl: input.notify.webhookUrl,
-    });
+      notified: null,
+    };
+
+    const processed = totalOutcomes(state.counts);
+    const wanted =
+      input.notify.when === 'always' || (input.notify.when === 'auto' && processed > input.notify.threshold);
+    if (wanted) {
+      enter('notifying');
+      const text = summaryText({
+        dryRun: input.dryRun,
+        employeesTotal: state.employeesTotal,
+        counts: state.counts,
+        problems: state.problems,
+        truncated: state.truncated,
+        managersLinked: state.managers.linked + state.managers.cleared,
+        managerNotes: state.managers.notes.length,
+        groupsCreated: groups.created,
+        bindings: bindings.bound.length,
+        missingApplications: bindings.missingApplications,
+        durationMs: report.durationMs,
+      });
+      report.notified = await sendNotification({
+        subject: `Personio import ${input.dryRun ? 'preview' : 'finished'}: ${processed} employees (${state.counts.failed} failed)`,
+        text,
+        summary: {
+          workflowId: workflowInfo().workflowId,
+          counts: state.counts,
+          employeesTotal: state.employeesTotal,
+        },
+        email: input.notify.email,
+        webhookUrl: input.notify.webhookUrl,
+      });
+    }
+    enter('done');
+    metricMeter
+      .createCounter(IMPORTS_FINISHED, 'imports', 'finished imports')
+      .add(1, { dryRun: String(input.dryRun) });
+    metricMeter
+      .createHistogram(IMPORT_DURATION, 'float', 's', 'wall time of finished imports')
+      .record(report.durationMs / 1000, { dryRun: String(input.dryRun) });
+    return report;
+  } catch (err) {
+    // Cancelled (from the CLI or Temporal Web): what was done stays done; say so where people
+    // look (the progress query, Temporal Web's details, the phase search attribute).
+    if (isCancellation(err)) enter('cancelled');
+    throw err;
   }
-  enter('done');
-  metricMeter
-    .createCounter(IMPORTS_FINISHED, 'imports', 'finished imports')
-    .add(1, { dryRun: String(input.dryRun) });
-  metricMeter
-    .createHistogram(IMPORT_DURATION, 'float', 's', 'wall time of finished imports')
-    .record(report.durationMs / 1000, { dryRun: String(input.dryRun) });
-  return report;
 }
 
 /** Workflow metrics are replay-safe (not emitted again on replay), so these counts are exact. */

@@ -15,7 +15,12 @@ export interface AuthOptions {
   orgId?: string | undefined;
 }
 
-export function installAuth(app: FastifyInstance, { apiKey, orgId }: AuthOptions): void {
+/** Returns a setter for the accepted key: a test can revoke the key while an import runs. */
+export function installAuth(
+  app: FastifyInstance,
+  { apiKey: initialKey, orgId }: AuthOptions,
+): (key: string) => void {
+  let apiKey = initialKey;
   app.addHook('onRequest', async (request, reply) => {
     if (isAdminRoute(request.url)) return;
     if (request.headers['x-api-key'] !== apiKey) return reply.code(401).send(UNAUTHORIZED_BODY);
@@ -33,4 +38,7 @@ export function installAuth(app: FastifyInstance, { apiKey, orgId }: AuthOptions
       return reply.code(404).send(jumpCloudErrorBody(404, `organization ${requested} not found`));
     }
   });
+  return (key) => {
+    apiKey = key;
+  };
 }

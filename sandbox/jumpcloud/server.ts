@@ -74,6 +74,8 @@ export interface JumpCloudSandbox {
   store: JumpCloudStore;
   /** Empty directory plus seed applications; stats and faults cleared (as POST /_sandbox/reset). */
   reset(): void;
+  /** Accept only this API key from now on (revokes the old one). */
+  setApiKey(key: string): void;
   /** Create users without counting writes (as POST /_sandbox/users). */
   seedUsers(users: readonly unknown[]): SystemUser[];
   /** Create groups, optionally with `members`, without counting writes (as POST /_sandbox/groups). */
@@ -125,7 +127,10 @@ export function createJumpCloudSandbox(options: JumpCloudSandboxOptions = {}): J
   // Order matters: faults first (a 429 or reset happens before anything else), then auth.
   const faults = installFaults(app, jumpCloudErrorBody, options.faults);
   const stats = installStats(app);
-  installAuth(app, { apiKey: options.apiKey ?? SANDBOX_JUMPCLOUD_API_KEY, orgId: options.orgId });
+  const setApiKey = installAuth(app, {
+    apiKey: options.apiKey ?? SANDBOX_JUMPCLOUD_API_KEY,
+    orgId: options.orgId,
+  });
 
   const store = new JumpCloudStore();
   const ctx: SandboxContext = {
@@ -176,6 +181,7 @@ export function createJumpCloudSandbox(options: JumpCloudSandboxOptions = {}): J
     stats,
     store,
     reset,
+    setApiKey,
     seedUsers: (users) => seedUsers(ctx, [...users]),
     seedGroups: (groups) => seedGroups(ctx, [...groups]),
   };
