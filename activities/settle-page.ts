@@ -1,8 +1,8 @@
 /**
  * Step 3a: read one page, and settle at once every employee whose JumpCloud user is
  * already exactly as the import would leave it (isInSync: same rules as stageEmployee).
- * For those, the only work left is the group joins, done here (an existing member is a
- * 409, i.e. success). The others go on to stageEmployee, one activity each, as before.
+ * For those, the only work left is the group joins, done here, skipping members the group
+ * already lists (activities/group-members.ts; an unlisted existing member is a 409: success). The others go on to stageEmployee, one activity each, as before.
  *
  * Why: a re-run with nothing changed used to cost an activity (3+ history events, a
  * round trip through the server) and a lookup request per employee; now it costs one
@@ -18,7 +18,8 @@ import type { SystemUser } from '../clients/jumpcloud.js';
 import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
 import { createFetchPageActivities, type FetchedPage } from './fetch-page.js';
-import { isInSync, joinGroups } from './stage-employee.js';
+import { GroupMembers } from './group-members.js';
+import { isInSync } from './stage-employee.js';
 
 export interface SettlePageRequest extends ImportGroupIds {
   offset: number;
@@ -39,6 +40,7 @@ const LOOKUP_BATCH = 100;
 
 export function createSettlePageActivities(deps: Partial<ImportDeps>) {
   const pages = createFetchPageActivities(deps);
+  const groupMembers = deps.jumpcloud ? new GroupMembers(deps.jumpcloud) : undefined;
   return {
     async fetchAndSettlePage(request: SettlePageRequest): Promise<SettledPage> {
       const page = await pages.fetchEmployeePage(request.offset, request.limit);
@@ -78,10 +80,9 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
         }
         // The client's concurrency cap and rate limit pace these; each join is idempotent.
         if (!request.dryRun) {
+          const members = groupMembers ?? new GroupMembers(jumpcloud);
           await Promise.all(
-            settled.map(({ result, groupIds }) =>
-              joinGroups(jumpcloud, result.jumpcloudUserId!, { groupIds }),
-            ),
+            settled.map(({ result, groupIds }) => members.join(result.jumpcloudUserId!, groupIds)),
           );
         }
         return {

@@ -217,6 +217,23 @@ export class JumpCloudClient {
     return this.edge('group membership add', `/api/v2/usergroups/${groupId}/members`, 'add', 'user', userId);
   }
 
+  /** Every member's user id, paging 100 at a time until a short page. */
+  async listGroupMembers(groupId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (let skip = 0; ; skip += 100) {
+      const { body } = await this.http.request<unknown>(
+        'group members',
+        `/api/v2/usergroups/${groupId}/members`,
+        {
+          searchParams: { limit: 100, skip },
+        },
+      );
+      const page = edgeList.parse(body);
+      ids.push(...page.map((e) => e.to.id));
+      if (page.length < 100) return ids;
+    }
+  }
+
   /** Removes a user from a group; not a member (404) is success. */
   async removeMember(groupId: string, userId: string): Promise<boolean> {
     return this.edge(
