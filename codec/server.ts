@@ -41,7 +41,9 @@ function toJson(p: Payload): JsonPayload {
 export async function createCodecServer(options: CodecServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
   await app.register(cors, {
-    origin: options.corsOrigins,
+    // Read per request, so a caller may add an origin once it knows its port.
+    origin: (origin, callback) =>
+      callback(null, origin !== undefined && options.corsOrigins.includes(origin)),
     methods: ['POST', 'OPTIONS'],
     allowedHeaders: ['content-type', 'x-namespace', 'authorization'],
     credentials: true,

@@ -109,7 +109,23 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
   );
 }
 
+/**
+ * Starts a dev server. Ports picked here (free when asked, but released before the server
+ * binds them) can be taken meanwhile by a test running in parallel: then it tries again with
+ * fresh ones, a few times.
+ */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      const raced = err instanceof Error && /address already in use/.test(err.message);
+      if (!raced || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startOnce(options: DevServerOptions): Promise<DevServer> {
   const cli = await findTemporalCli();
   const port = options.port || (await freePort());
   const namespace = options.namespace ?? 'default';

@@ -47,12 +47,12 @@ before(async () => {
   if (!haveChromium) return;
   mkdirSync(outputDir, { recursive: true });
   const keys = parseKeyRing(`browser:${randomBytes(32).toString('base64')}`, 'PAYLOAD_KEYS');
-  const uiPort = await freePort();
-  codecServer = await createCodecServer({
-    codec: new AesGcmCodec(keys),
-    corsOrigins: [`http://127.0.0.1:${uiPort}`],
-  });
+  // The codec server takes its port first, so the UI port picked next cannot collide with it.
+  const corsOrigins: string[] = [];
+  codecServer = await createCodecServer({ codec: new AesGcmCodec(keys), corsOrigins });
   const codecUrl = await codecServer.listen({ port: 0, host: '127.0.0.1' });
+  const uiPort = await freePort();
+  corsOrigins.push(`http://127.0.0.1:${uiPort}`);
   server = await startDevServer({ uiPort, uiCodecEndpoint: codecUrl, fastSqlite: true });
 
   const personio = createPersonioSandbox({ employees: 12, seed: 4 });
