@@ -4,6 +4,7 @@
  * (400/409) become lookups or successes, so a retried call never creates twice.
  */
 import { z } from 'zod';
+import { MANAGED_FIELDS } from '../domain/jumpcloud-fields.js';
 import { ApiError } from './api-error.js';
 import { HttpClient, type RequestObserver } from './http.js';
 
@@ -43,22 +44,7 @@ export type UserGroup = z.infer<typeof group>;
 
 /** The fields we read back: what we manage plus what matching needs. */
 export const userFields = [
-  '_id',
-  'username',
-  'email',
-  'state',
-  'suspended',
-  'employeeIdentifier',
-  'manager',
-  'firstname',
-  'lastname',
-  'displayname',
-  'jobTitle',
-  'employeeType',
-  'company',
-  'location',
-  'department',
-  'costCenter',
+  ...new Set(['_id', 'username', 'state', 'suspended', 'manager', 'created', ...MANAGED_FIELDS]),
 ].join(' ');
 
 export class JumpCloudClient {

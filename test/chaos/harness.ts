@@ -14,6 +14,7 @@ import { startOrAttach } from '../../client/import-command.js';
 import { dataConverterFor } from '../../codec/data-converter.js';
 import { parseKeyRing } from '../../codec/keys.js';
 import { parseImportInput } from '../../domain/import-input.js';
+import { IMPORT_PHASES } from '../../domain/outcomes.js';
 import { freePort, startDevServer, type DevServer } from '../../local-temporal/dev-server.js';
 import type { FaultSettings } from '../../sandbox/faults.js';
 import { createJumpCloudSandbox, SANDBOX_JUMPCLOUD_API_KEY } from '../../sandbox/jumpcloud/server.js';
@@ -278,16 +279,7 @@ interface Progress {
   fraction: number;
 }
 
-const PHASES = [
-  'authenticating',
-  'scanning',
-  'preparing-groups',
-  'staging',
-  'linking-managers',
-  'binding-groups',
-  'notifying',
-  'done',
-];
+const PHASES: readonly string[] = IMPORT_PHASES;
 
 /** True once the import is at least `fraction` through staging (or past staging). */
 function stagedAtLeast(p: Progress, fraction: number): boolean {
