@@ -37,24 +37,33 @@ export function createScanActivities(deps: Partial<ImportDeps>) {
     async scanDirectory(pageSize: number): Promise<DirectoryScan> {
       const personio = required(deps.personio, 'Personio client');
       return asActivity(async () => {
-        const entries: (DirectoryEntry & { baseUsername: string })[] = [];
-        let total: number;
-        for (let offset = 0; ; offset += pageSize) {
+        const readPage = async (offset: number) => {
           const page = await personio.listEmployees({ offset, limit: pageSize, attributes: SCAN_ATTRIBUTES });
-          total = page.totalElements;
-          for (const record of page.records) {
-            const parsed = parseEmployee(record);
-            if (!parsed.ok) continue; // the page step reports it, with its reason
-            const e = parsed.employee;
-            // Only people the import would create compete for an email or a username.
-            if (e.status !== 'active' && e.status !== 'onboarding') {
-              entries.push({ ...entryOf(e), email: null, baseUsername: '' });
-              continue;
-            }
-            entries.push({ ...entryOf(e), baseUsername: baseUsername(e.email, e.firstName, e.lastName) });
-          }
           heartbeat({ offset });
-          if (page.records.length === 0 || offset + pageSize >= page.totalElements) break;
+          return page;
+        };
+        // The first page gives the total; the rest are read at once, paced by the Personio
+        // client's concurrency cap and rate limit (one page at a time, the scan of 100,000
+        // employees was a third of a re-run's time: README, Performance).
+        const first = await readPage(0);
+        const total = first.totalElements;
+        const offsets: number[] = [];
+        for (let offset = pageSize; first.records.length > 0 && offset < total; offset += pageSize)
+          offsets.push(offset);
+        const pages = [first, ...(await Promise.all(offsets.map(readPage)))];
+
+        // In directory order, so every answer is the same whatever order the pages arrived in.
+        const entries: (DirectoryEntry & { baseUsername: string })[] = [];
+        for (const record of pages.flatMap((page) => page.records)) {
+          const parsed = parseEmployee(record);
+          if (!parsed.ok) continue; // the page step reports it, with its reason
+          const e = parsed.employee;
+          // Only people the import would create compete for an email or a username.
+          if (e.status !== 'active' && e.status !== 'onboarding') {
+            entries.push({ ...entryOf(e), email: null, baseUsername: '' });
+            continue;
+          }
+          entries.push({ ...entryOf(e), baseUsername: baseUsername(e.email, e.firstName, e.lastName) });
         }
         return {
           employeesTotal: total,

@@ -224,7 +224,7 @@ export function isAlreadyExists(err: unknown): boolean {
   );
 }
 
-function stateOf(user: SystemUser): 'STAGED' | 'ACTIVATED' | 'SUSPENDED' {
+export function stateOf(user: SystemUser): 'STAGED' | 'ACTIVATED' | 'SUSPENDED' {
   if (user.state) return user.state;
   return user.suspended ? 'SUSPENDED' : 'ACTIVATED';
 }

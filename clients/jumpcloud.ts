@@ -110,19 +110,27 @@ export class JumpCloudClient {
   }
 
   async findUsersByEmployeeIdentifiers(ids: string[]): Promise<SystemUser[]> {
-    if (ids.length === 0) return [];
-    const { body } = await this.http.request<unknown>(
-      'user lookup by employeeIdentifier',
-      '/api/search/systemusers',
-      {
-        method: 'POST',
-        json: {
-          filter: { or: ids.map((id) => ({ employeeIdentifier: id })) },
-          fields: userFields,
-          limit: 100,
-        },
+    return this.findUsersByAny('employeeIdentifier', ids);
+  }
+
+  /** Users whose email is any of these (at most 100: one search page). */
+  async findUsersByEmails(emails: string[]): Promise<SystemUser[]> {
+    return this.findUsersByAny('email', emails);
+  }
+
+  private async findUsersByAny(
+    field: 'employeeIdentifier' | 'email',
+    values: string[],
+  ): Promise<SystemUser[]> {
+    if (values.length === 0) return [];
+    const { body } = await this.http.request<unknown>(`user lookup by ${field}`, '/api/search/systemusers', {
+      method: 'POST',
+      json: {
+        filter: { or: values.map((value) => ({ [field]: value })) },
+        fields: userFields,
+        limit: 100,
       },
-    );
+    });
     return userList.parse(body).results;
   }
 

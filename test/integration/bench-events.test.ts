@@ -3,7 +3,7 @@
  * check on history size rather than time: the import's workflows together (parent runs and
  * page children) stay at ≤ 8 history events per employee, no single history nears
  * Temporal's 10,240-event warning, and a re-run with nothing changed writes nothing and
- * costs far fewer events (unchanged employees are settled per page, not one activity each).
+ * costs far fewer events (every employee is settled per page, not one activity each).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -38,4 +38,20 @@ test('workload D: history events per employee stay within budget', async (t) => 
   assert.deepEqual(env.jumpcloud.stats.snapshot().writes, {}, 're-run writes nothing');
   assert.equal(rerun.report.counts.created + rerun.report.counts.updated, 0);
   assert.ok(rerunPerEmployee <= 1, `re-run: ${rerunPerEmployee.toFixed(2)} events per employee`);
+
+  // Every employee of a re-run is settled by its page's one activity, former employees and
+  // held-back ones included: not one stageEmployee activity is scheduled.
+  let stageActivities = 0;
+  let pages = 0;
+  for await (const execution of env.client.workflow.list({
+    query: `WorkflowId STARTS_WITH "${rerun.workflowId}/"`,
+  })) {
+    pages++;
+    const history = await env.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+    stageActivities += (history.events ?? []).filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'stageEmployee',
+    ).length;
+  }
+  assert.ok(pages >= EMPLOYEES / 100, `${pages} page workflows found`);
+  assert.equal(stageActivities, 0, 'stageEmployee activities in the re-run');
 });
