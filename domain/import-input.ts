@@ -62,6 +62,48 @@ const departmentGroupPattern = z
     ),
   });
 
+/** A Temporal duration such as "90s", "15m", "24h" or "7d". */
+const duration = z
+  .string({ error: rule('must be a duration like "30s", "15m", "24h" or "7d"') })
+  .trim()
+  .regex(/^[1-9][0-9]{0,5}(ms|s|m|h|d)$/, {
+    error: rule('must be a duration like "30s", "15m", "24h" or "7d"'),
+  });
+
+const percent = z
+  .number({ error: rule('must be a percentage between 0 and 100, or null (rule off)') })
+  .min(0, { error: rule('must be a percentage between 0 and 100, or null (rule off)') })
+  .max(100, { error: rule('must be a percentage between 0 and 100, or null (rule off)') });
+
+/** "HH:MM" on a 24-hour clock. */
+const localTime = z
+  .string({ error: rule('must be a time of day like "09:00"') })
+  .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, {
+    error: rule('must be a time of day like "09:00" (24-hour clock)'),
+  });
+
+const timeZone = z
+  .string({ error: rule('must be an IANA time zone like "Europe/Berlin"') })
+  .refine(isTimeZone, { error: rule('must be an IANA time zone like "Europe/Berlin" or "UTC"') });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An ISO 8601 date or date-time, as Personio's `updated_since` takes it. */
+const isoInstant = z
+  .string({
+    error: rule('must be an ISO 8601 date or date-time like "2026-11-01" or "2026-11-01T08:00:00Z"'),
+  })
+  .refine((text) => /^\d{4}-\d{2}-\d{2}(T.+)?$/.test(text) && !Number.isNaN(Date.parse(text)), {
+    error: rule('must be an ISO 8601 date or date-time like "2026-11-01" or "2026-11-01T08:00:00Z"'),
+  });
+
 const emailAddress = z.email({ error: rule('must be an e-mail address like admin@example.com') });
 
 export const importInputSchema = z.strictObject({
@@ -76,6 +118,8 @@ export const importInputSchema = z.strictObject({
         allEmployeesGroup: label('group name').nullable().default('Personio Import'),
         perDepartment: z.boolean({ error: rule('must be true or false') }).default(false),
         departmentGroupPattern: departmentGroupPattern.default('Personio - {department}'),
+        /** Leavers (suspended) also leave this import's groups; other groups are never touched. */
+        removeLeavers: z.boolean({ error: rule('must be true or false') }).default(false),
       },
       { error: rule('must be an object') },
     )
@@ -112,6 +156,52 @@ export const importInputSchema = z.strictObject({
    */
   continueAsNewAfterEvents: wholeNumber(100, 40_000).default(6000),
   dryRun: z.boolean({ error: rule('must be true or false') }).default(false),
+  /**
+   * Approval safeguards: a run that would suspend or change more users than these pauses
+   * before writing anything and waits for an `approve` or `reject` update. null: off.
+   */
+  safeguards: z
+    .strictObject(
+      {
+        maxSuspensions: wholeNumber(0, Number.MAX_SAFE_INTEGER).nullable().default(25),
+        maxSuspensionsPercent: percent.nullable().default(10),
+        maxChangesPercent: percent.nullable().default(30),
+        /** The percentage rules apply from this many imported (already matched) users on. */
+        minimumImportedUsers: wholeNumber(0, Number.MAX_SAFE_INTEGER).default(20),
+        approvalTimeout: duration.default('72h'),
+      },
+      { error: rule('must be an object, or null to turn the safeguards off') },
+    )
+    .nullable()
+    .prefault({}),
+  /**
+   * Which employees a run reads: `full` (all), `delta` (changed since `updatedSince`, or since
+   * the last successful scheduled run), `auto` (schedules: delta, and a full reconcile every
+   * `fullReconcileEvery`).
+   */
+  sync: z
+    .strictObject(
+      {
+        mode: z
+          .enum(['full', 'delta', 'auto'], { error: rule('must be "full", "delta" or "auto"') })
+          .default('full'),
+        updatedSince: isoInstant.nullable().default(null),
+        fullReconcileEvery: duration.default('24h'),
+      },
+      { error: rule('must be an object') },
+    )
+    .prefault({}),
+  /** Activation of staged users on their hire date, by a durable timer. */
+  activation: z
+    .strictObject(
+      {
+        onHireDate: z.boolean({ error: rule('must be true or false') }).default(false),
+        localTime: localTime.default('09:00'),
+        timeZone: timeZone.default('Europe/Berlin'),
+      },
+      { error: rule('must be an object') },
+    )
+    .prefault({}),
 });
 
 export type ImportInput = z.output<typeof importInputSchema>;
