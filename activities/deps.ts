@@ -2,11 +2,18 @@
 import type { JumpCloudClient } from '../clients/jumpcloud.js';
 import type { Notifier } from '../clients/notifier.js';
 import type { PersonioClient } from '../clients/personio.js';
+import type { AttributeMapping } from '../domain/attribute-mapping.js';
 
 export interface ImportDeps {
   personio: PersonioClient;
   jumpcloud: JumpCloudClient;
   notifier: Notifier;
+  /**
+   * Which Personio attributes go into which JumpCloud fields and custom attributes
+   * (ATTRIBUTE_MAPPING_FILE); absent: DEFAULT_MAPPING, the README's table. Every worker on a
+   * task queue must have the same one, or users flip between two mappings.
+   */
+  mapping?: AttributeMapping;
 }
 
 /** The import's activities need the API clients; a worker started without them says so. */

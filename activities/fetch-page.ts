@@ -1,15 +1,22 @@
 /**
  * Step 2b: one page of employees, every record validated. A malformed record becomes a
- * "skipped: reason" entry, never a crash. Custom (`dynamic_`) attributes are dropped here:
- * they can hold anything (bank details, birthdays) and nothing downstream needs them yet,
- * so they never reach workflow history.
+ * "skipped: reason" entry, never a crash. Custom (`dynamic_`) attributes can hold anything
+ * (bank details, birthdays), and the page goes into workflow history: only the ones the
+ * worker's attribute mapping reads are kept (in `custom`), the rest are dropped here.
  */
+import { DEFAULT_MAPPING, mappedCustomKeys } from '../domain/attribute-mapping.js';
 import { parseEmployee, type Employee } from '../domain/personio-record.js';
 import type { EmployeeResult } from '../domain/outcomes.js';
 import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
 
-export type PageEmployee = Omit<Employee, 'dynamic'>;
+export type PageEmployee = Omit<Employee, 'dynamic'> & {
+  /**
+   * The values of the `dynamic_<id>` attributes the mapping reads, by key. Absent in pages
+   * recorded before the mapping existed; empty with the default mapping.
+   */
+  custom?: Record<string, unknown>;
+};
 
 export interface FetchedPage {
   employees: PageEmployee[];
@@ -18,18 +25,29 @@ export interface FetchedPage {
 }
 
 export function createFetchPageActivities(deps: Partial<ImportDeps>) {
+  // Fixed for the worker's life: the mapping comes from its configuration.
+  const customKeys = mappedCustomKeys(deps.mapping ?? DEFAULT_MAPPING);
   return {
-    async fetchEmployeePage(offset: number, limit: number): Promise<FetchedPage> {
+    /** `updatedSince`: only employees Personio changed since then (a delta run); null: all. */
+    async fetchEmployeePage(
+      offset: number,
+      limit: number,
+      updatedSince?: string | null,
+    ): Promise<FetchedPage> {
       const personio = required(deps.personio, 'Personio client');
       return asActivity(async () => {
-        const page = await personio.listEmployees({ offset, limit });
+        const page = await personio.listEmployees({
+          offset,
+          limit,
+          ...(updatedSince ? { updatedSince } : {}),
+        });
         const employees: PageEmployee[] = [];
         const skipped: EmployeeResult[] = [];
         for (const [index, record] of page.records.entries()) {
           const parsed = parseEmployee(record);
           if (parsed.ok) {
-            const { dynamic: _dynamic, ...employee } = parsed.employee;
-            employees.push(employee);
+            const { dynamic, ...employee } = parsed.employee;
+            employees.push({ ...employee, custom: pickCustom(dynamic, customKeys) });
           } else {
             // A record without a usable id still gets a row: its position in the page says where to look.
             skipped.push({
@@ -46,4 +64,11 @@ export function createFetchPageActivities(deps: Partial<ImportDeps>) {
       });
     },
   };
+}
+
+/** The mapped custom attributes' values; an attribute the credential may not read stays absent. */
+function pickCustom(dynamic: Employee['dynamic'], keys: readonly string[]): Record<string, unknown> {
+  const custom: Record<string, unknown> = {};
+  for (const key of keys) if (Object.hasOwn(dynamic, key)) custom[key] = dynamic[key]!.value;
+  return custom;
 }

@@ -21,6 +21,8 @@ export class GroupMembers {
   constructor(private readonly jumpcloud: JumpCloudClient) {}
 
   private members(groupId: string): Promise<Set<string>> {
+    // A preview names groups it would create with a placeholder id: nobody is in them yet.
+    if (groupId.startsWith('(new group ')) return Promise.resolve(new Set());
     const cached = this.groups.get(groupId);
     if (cached && Date.now() - cached.loadedAt < FRESH_FOR_MS) return cached.members;
     const members = this.jumpcloud.listGroupMembers(groupId).then((ids) => new Set(ids));
@@ -41,5 +43,33 @@ export class GroupMembers {
       sent++;
     }
     return sent;
+  }
+
+  /** The groups the user is not known to be in: the joins a plan shows (reads only). */
+  async missing(userId: string, groupIds: readonly string[]): Promise<string[]> {
+    const missing: string[] = [];
+    for (const groupId of groupIds) if (!(await this.members(groupId)).has(userId)) missing.push(groupId);
+    return missing;
+  }
+
+  /** The groups the user is known to be in, of these: the leaves a plan shows (reads only). */
+  async memberOf(userId: string, groupIds: readonly string[]): Promise<string[]> {
+    const member: string[] = [];
+    for (const groupId of groupIds) if ((await this.members(groupId)).has(userId)) member.push(groupId);
+    return member;
+  }
+
+  /**
+   * Removes the user from each group. Sent whatever the cached list says (leaves are rare,
+   * and a stale list must not keep someone in a group); not a member (404) is success.
+   */
+  async leave(userId: string, groupIds: readonly string[]): Promise<void> {
+    for (const groupId of groupIds) {
+      await this.jumpcloud.removeMember(groupId, userId);
+      this.groups
+        .get(groupId)
+        ?.members.then((members) => members.delete(userId))
+        .catch(() => {});
+    }
   }
 }

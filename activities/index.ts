@@ -2,6 +2,7 @@
  * All activities, built from injected dependencies (the API clients, the notifier) so that
  * the worker, the tests and the benchmarks wire the same code to different backends.
  */
+import { createActivationActivities } from './activation.js';
 import { createAuthenticateActivities } from './authenticate.js';
 import type { ImportDeps } from './deps.js';
 import { createDiagnosticsActivities } from './diagnostics.js';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps = {}) {
     ...createLinkManagerActivities(deps),
     ...createGroupActivities(deps),
     ...createNotifyActivities(deps),
+    ...createActivationActivities(deps),
   };
 }
 

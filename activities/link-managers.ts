@@ -28,6 +28,8 @@ export interface LinkManagersRequest {
   limit: number;
   supervisorCycle: number[];
   dryRun: boolean;
+  /** A delta run links the managers of the employees it read: those changed since then. */
+  updatedSince?: string | null;
 }
 
 const LOOKUP_BATCH = 100;
@@ -49,6 +51,7 @@ export function createLinkManagerActivities(deps: Partial<ImportDeps>) {
           offset: request.offset,
           limit: request.limit,
           attributes: ['first_name', 'last_name', 'status', 'supervisor'],
+          ...(request.updatedSince ? { updatedSince: request.updatedSince } : {}),
         });
         const pairs: { personioId: number; supervisorId: number | null }[] = [];
         for (const record of page.records) {

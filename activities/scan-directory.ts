@@ -34,6 +34,15 @@ const SCAN_ATTRIBUTES = ['first_name', 'last_name', 'email', 'status', 'supervis
 
 export function createScanActivities(deps: Partial<ImportDeps>) {
   return {
+    /** How many employees Personio changed since `updatedSince` (a delta run's first question). */
+    async countChangedEmployees(updatedSince: string): Promise<number> {
+      const personio = required(deps.personio, 'Personio client');
+      return asActivity(async () => {
+        const page = await personio.listEmployees({ offset: 0, limit: 1, attributes: ['status'], updatedSince });
+        return page.totalElements;
+      });
+    },
+
     async scanDirectory(pageSize: number): Promise<DirectoryScan> {
       const personio = required(deps.personio, 'Personio client');
       return asActivity(async () => {

@@ -1,28 +1,34 @@
 /**
- * Step 3a: read one page, and settle at once every employee stage() would leave as it is:
- * a user already exactly as the import would leave it (isInSync: the same rules as
- * stageEmployee), a suspended user who may not be reactivated, an employee held back, and
- * one with no JumpCloud user who would not be created (a former employee never imported,
- * an email missing). For in-sync users the only work left is the group joins, done here,
- * skipping members the group already lists (activities/group-members.ts; an unlisted
- * existing member is a 409: success). The others go on to stageEmployee, one activity each.
+ * Step 3a: one page, planned at once (activities/page-plan.ts), in one of two ways.
  *
- * Why: a re-run with nothing changed used to cost an activity (3+ history events, a round
- * trip through the server) and a lookup or two per employee; now it costs one batched
- * lookup by id and one by email per 100 employees, and the group joins, so a re-run takes
- * a fraction of the first run (README, Performance). Safe to retry: it writes nothing but
- * idempotent group joins.
+ * - fetchAndSettlePage (applying): every employee stage() would leave as it is is settled
+ *   here — a user already as the import would leave it (only missing group joins are sent,
+ *   skipping members the group already lists: activities/group-members.ts), a suspended user
+ *   who may not be reactivated, an employee held back, one with no JumpCloud user who would
+ *   not be created (a former employee never imported, an email missing). The others go on
+ *   to stageEmployee, one activity each. Safe to retry: it writes only idempotent joins.
+ * - planPage (previewing): the whole page's plan — per employee the outcome, each field's
+ *   old → new value, the groups joined and left, the manager change — and whether applying
+ *   the page would write anything. Reads only.
+ *
+ * Why per page: a re-run with nothing changed used to cost an activity (3+ history events,
+ * a round trip through the server) and two lookups per employee; now it costs one batched
+ * lookup by id and one by email per 100 employees (README, Performance).
  */
 import type { HeldBack } from '../domain/directory-scan.js';
 import type { EmployeeResult } from '../domain/outcomes.js';
-import { groupIdsFor, type ImportGroupIds } from '../domain/page-groups.js';
-import { decideStatusAction, type CreateState } from '../domain/status-rules.js';
-import type { SystemUser } from '../clients/jumpcloud.js';
+import { groupIdsFor, type GroupRules, type ImportGroupIds } from '../domain/page-groups.js';
+import type { CreateState } from '../domain/status-rules.js';
+import type { JumpCloudClient } from '../clients/jumpcloud.js';
 import { required, type ImportDeps } from './deps.js';
+import { desiredFieldsFor } from './desired-fields.js';
 import { asActivity } from './failures.js';
 import { createFetchPageActivities, type FetchedPage, type PageEmployee } from './fetch-page.js';
 import { GroupMembers } from './group-members.js';
-import { isInSync, stateOf } from './stage-employee.js';
+import { activateAtFor, type ActivationSettings } from './activation-time-of.js';
+import { asValueChange, stateOf } from './plan-employee.js';
+import { lookUp, membershipChanges, planPageEmployees, type PlannedEmployee } from './page-plan.js';
+import { baseUsername, usernameCandidate } from '../domain/username.js';
 
 export interface SettlePageRequest extends ImportGroupIds {
   offset: number;
@@ -31,6 +37,18 @@ export interface SettlePageRequest extends ImportGroupIds {
   createState: CreateState;
   allowReactivation: boolean;
   dryRun: boolean;
+  /** The import's groups in full (names, leave rules); absent in runs recorded before. */
+  groupRules?: GroupRules;
+  /** Read only employees changed since then (a delta run). */
+  updatedSince?: string | null;
+  /** Activation on the hire date (input `activation.onHireDate`): how to time it. */
+  activation?: ActivationSettings;
+}
+
+export interface PlanPageRequest extends SettlePageRequest {
+  groupRules: GroupRules;
+  idSuffixedUsernames: number[];
+  supervisorCycle: number[];
 }
 
 export interface SettledPage extends FetchedPage {
@@ -38,140 +56,203 @@ export interface SettledPage extends FetchedPage {
   settled: EmployeeResult[];
 }
 
-/** JumpCloud's page limit for a search. */
-const LOOKUP_BATCH = 100;
+export interface PlannedPage {
+  /** Every employee of the page once, with the plan's details. */
+  results: EmployeeResult[];
+  totalElements: number;
+  /** Whether applying this page would write anything (users, state, group memberships). */
+  writes: boolean;
+  /** Employees matched to an existing JumpCloud user: the base of the safeguards' percentages. */
+  importedUsers: number;
+}
 
 export function createSettlePageActivities(deps: Partial<ImportDeps>) {
   const pages = createFetchPageActivities(deps);
   const groupMembers = deps.jumpcloud ? new GroupMembers(deps.jumpcloud) : undefined;
+  const desiredOf = desiredFieldsFor(deps);
+
+  /** The page, each employee once, split into held back (with the reason) and the rest. */
+  async function readPage(request: SettlePageRequest) {
+    const page = await pages.fetchEmployeePage(request.offset, request.limit, request.updatedSince ?? null);
+    const reasons = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
+    const heldBack: EmployeeResult[] = [];
+    const employees: PageEmployee[] = [];
+    const seen = new Set<number>();
+    for (const employee of page.employees) {
+      if (seen.has(employee.personioId)) continue; // a repeated record is staged once
+      seen.add(employee.personioId);
+      const reason = reasons.get(employee.personioId);
+      if (reason !== undefined)
+        heldBack.push({ personioId: employee.personioId, outcome: 'skipped', reason });
+      else employees.push(employee);
+    }
+    return { page, heldBack, employees };
+  }
+
   return {
     async fetchAndSettlePage(request: SettlePageRequest): Promise<SettledPage> {
-      const page = await pages.fetchEmployeePage(request.offset, request.limit);
       const jumpcloud = required(deps.jumpcloud, 'JumpCloud client');
+      const { page, heldBack, employees } = await readPage(request);
       return asActivity(async () => {
-        const heldBack = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
-        const employees = page.employees.filter((e) => !heldBack.has(e.personioId));
-        const byId = await lookUp(
-          employees.map((e) => String(e.personioId)),
-          (ids) => jumpcloud.findUsersByEmployeeIdentifiers(ids),
-        );
-        // Employees no user carries the id of are matched by email next (stage() does the
-        // same): one batched search tells which of them have no JumpCloud user at all.
-        const unmatchedEmails = employees
-          .filter((e) => !byId.has(String(e.personioId)) && e.email)
-          .map((e) => e.email!);
-        const byEmail = await lookUp(
-          unmatchedEmails,
-          (emails) => jumpcloud.findUsersByEmails(emails),
-          (u) => u.email?.toLowerCase(),
-        );
-
         const settled: { result: EmployeeResult; groupIds: string[] }[] = [];
-        const rest: FetchedPage['employees'] = [];
-        const seen = new Set<number>();
-        for (const employee of page.employees) {
-          if (seen.has(employee.personioId)) continue; // a repeated record is staged once
-          seen.add(employee.personioId);
+        const rest: PageEmployee[] = [];
+        for (const { employee, plan } of await planPageEmployees(jumpcloud, employees, request, desiredOf)) {
           const personioId = employee.personioId;
-          const reason = heldBack.get(personioId);
-          if (reason !== undefined) {
-            settled.push({ result: { personioId, outcome: 'skipped', reason }, groupIds: [] });
-            continue;
-          }
-          const users = byId.get(String(personioId)) ?? [];
-          const hasEmailMatch = employee.email !== null && byEmail.has(employee.email.toLowerCase());
-          const settlement =
-            users.length === 1
-              ? settleExisting(users[0]!, employee, request)
-              : users.length === 0 && !hasEmailMatch
-                ? settleAbsent(employee, request)
-                : undefined;
-          if (settlement) settled.push(settlement);
-          else rest.push(employee);
+          if (plan.kind === 'skip') {
+            const jumpcloudUserId = plan.user?._id;
+            settled.push({
+              result: {
+                personioId,
+                outcome: 'skipped',
+                reason: plan.reason,
+                ...(jumpcloudUserId ? { jumpcloudUserId } : {}),
+              },
+              groupIds: [],
+            });
+          } else if (plan.kind === 'change' && plan.outcome === 'unchanged' && plan.leftDepartment === null) {
+            const activateAt = activateAtFor(employee, stateOf(plan.user), request.activation);
+            settled.push({
+              result: {
+                personioId,
+                outcome: 'unchanged',
+                jumpcloudUserId: plan.user._id,
+                ...(activateAt ? { activateAt } : {}),
+              },
+              groupIds: groupIdsFor(employee, request),
+            });
+          } else rest.push(employee);
         }
         // The client's concurrency cap and rate limit pace these; each join is idempotent.
         if (!request.dryRun) {
           const members = groupMembers ?? new GroupMembers(jumpcloud);
+          const joins = settled.filter(
+            ({ result, groupIds }) => result.jumpcloudUserId && groupIds.length > 0,
+          );
           await Promise.all(
-            settled.map(({ result, groupIds }) => members.join(result.jumpcloudUserId!, groupIds)),
+            joins.map(({ result, groupIds }) => members.join(result.jumpcloudUserId!, groupIds)),
           );
         }
         return {
           employees: rest,
           skipped: page.skipped,
-          settled: settled.map((s) => s.result),
+          settled: [...heldBack, ...settled.map((s) => s.result)],
           totalElements: page.totalElements,
         };
+      });
+    },
+
+    async planPage(request: PlanPageRequest): Promise<PlannedPage> {
+      const jumpcloud = required(deps.jumpcloud, 'JumpCloud client');
+      const { page, heldBack, employees } = await readPage(request);
+      return asActivity(async () => {
+        const members = groupMembers ?? new GroupMembers(jumpcloud);
+        const planned = await planPageEmployees(jumpcloud, employees, request, desiredOf);
+        const managers = await plannedManagers(jumpcloud, planned, request.supervisorCycle);
+        const idSuffixed = new Set(request.idSuffixedUsernames);
+        const names = (ids: string[]) => ids.map((id) => request.groupRules.groupNames[id] ?? id);
+        let writes = false;
+        let importedUsers = 0;
+        const results: EmployeeResult[] = [...page.skipped, ...heldBack];
+        for (const entry of planned) {
+          const { employee, plan } = entry;
+          const personioId = employee.personioId;
+          const groups = await membershipChanges(members, jumpcloud, entry, request.groupRules);
+          const manager = managers.get(personioId);
+          const extras = {
+            ...(groups.join.length > 0 ? { groupsJoined: names(groups.join) } : {}),
+            ...(groups.leave.length > 0 ? { groupsLeft: names(groups.leave) } : {}),
+            ...(manager ? { manager } : {}),
+          };
+          writes ||= groups.join.length > 0 || groups.leave.length > 0;
+          if (plan.kind === 'skip') {
+            if (plan.user) importedUsers++;
+            results.push({
+              personioId,
+              outcome: 'skipped',
+              reason: plan.reason,
+              ...(plan.user ? { jumpcloudUserId: plan.user._id } : {}),
+              ...(manager ? { manager } : {}),
+            });
+          } else if (plan.kind === 'create') {
+            writes = true;
+            const fields = Object.entries(plan.desired.fields).filter(([, value]) => value !== '');
+            const attributes = plan.desired.attributes.values.map((a) => ({
+              field: `attributes.${a.name}`,
+              from: '',
+              to: a.value,
+            }));
+            const activateAt = activateAtFor(employee, plan.state, request.activation);
+            results.push({
+              personioId,
+              outcome: 'created',
+              changedFields: [
+                ...fields.map(([field]) => field),
+                ...(attributes.length > 0 ? ['attributes'] : []),
+              ],
+              changes: [
+                ...fields.map(([field, to]) => asValueChange({ field, from: '', to })),
+                ...attributes,
+              ],
+              username: usernameCandidate(
+                baseUsername(employee.email, employee.firstName, employee.lastName),
+                personioId,
+                idSuffixed.has(personioId) ? 1 : 0,
+              ),
+              ...(activateAt ? { activateAt } : {}),
+              ...extras,
+            });
+          } else {
+            importedUsers++;
+            writes ||= plan.outcome !== 'unchanged';
+            results.push({
+              personioId,
+              outcome: plan.outcome,
+              jumpcloudUserId: plan.user._id,
+              ...(plan.changes.length > 0
+                ? {
+                    changedFields: plan.changes.map((c) => c.field),
+                    changes: plan.valueChanges,
+                  }
+                : {}),
+              ...extras,
+            });
+          }
+        }
+        return { results, totalElements: page.totalElements, writes, importedUsers };
       });
     },
   };
 }
 
-/** Users found for these keys, by key (a batch of 100 per search: JumpCloud's page limit). */
-async function lookUp(
-  keys: string[],
-  search: (batch: string[]) => Promise<SystemUser[]>,
-  keyOf: (user: SystemUser) => string | undefined = (user) => user.employeeIdentifier ?? undefined,
-): Promise<Map<string, SystemUser[]>> {
-  const unique = [...new Set(keys)];
-  const found = new Map<string, SystemUser[]>();
-  for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
-    for (const user of await search(unique.slice(i, i + LOOKUP_BATCH))) {
-      const key = keyOf(user);
-      if (key !== undefined) found.set(key, [...(found.get(key) ?? []), user]);
-    }
+/**
+ * The manager each planned user would get (step 4 links them once every user exists), where
+ * it differs from today's: the supervisor's JumpCloud user id, or `(Personio <id>)` for a
+ * supervisor who has no user yet (this run creates it, if it imports them); none in a cycle.
+ */
+async function plannedManagers(
+  jumpcloud: JumpCloudClient,
+  planned: readonly PlannedEmployee[],
+  supervisorCycle: readonly number[],
+): Promise<Map<number, { from: string | null; to: string | null }>> {
+  const inCycle = new Set(supervisorCycle);
+  const supervisors = await lookUp(
+    planned.flatMap(({ employee }) =>
+      employee.supervisorId === null ? [] : [String(employee.supervisorId)],
+    ),
+    (ids) => jumpcloud.findUsersByEmployeeIdentifiers(ids),
+    (user) => user.employeeIdentifier ?? undefined,
+  );
+  const changes = new Map<number, { from: string | null; to: string | null }>();
+  for (const { employee, plan } of planned) {
+    const user = plan.kind === 'create' ? null : plan.user;
+    if (plan.kind === 'skip' && !user) continue; // no user: nothing to link
+    const supervisorId = employee.supervisorId;
+    const to =
+      supervisorId === null || inCycle.has(employee.personioId)
+        ? null
+        : (supervisors.get(String(supervisorId))?.[0]?._id ?? `(Personio ${supervisorId})`);
+    const from = user?.manager || null;
+    if (from !== to) changes.set(employee.personioId, { from, to });
   }
-  return found;
-}
-
-type Settlement = { result: EmployeeResult; groupIds: string[] };
-
-/**
- * The user carrying this employee's id, when stage() would leave it as it is: in sync
- * (unchanged, only the group joins remain), or suspended with reactivation not allowed.
- */
-function settleExisting(
-  user: SystemUser,
-  employee: PageEmployee,
-  request: SettlePageRequest,
-): Settlement | undefined {
-  const personioId = employee.personioId;
-  const decision = decideStatusAction(
-    { status: employee.status, existingState: stateOf(user), emailProblem: employee.emailProblem },
-    request,
-  );
-  if (decision.kind === 'keep-suspended')
-    return {
-      result: { personioId, outcome: 'skipped', reason: decision.reason, jumpcloudUserId: user._id },
-      groupIds: [],
-    };
-  if (
-    !isInSync(user, {
-      employee,
-      createState: request.createState,
-      allowReactivation: request.allowReactivation,
-    })
-  )
-    return undefined;
-  return {
-    result: { personioId, outcome: 'unchanged', jumpcloudUserId: user._id },
-    groupIds: groupIdsFor(employee, request),
-  };
-}
-
-/**
- * No user by id or by email: stage() would create one, or skip the employee (a leaver who
- * was never imported, an email missing). A skip is settled here, so a re-run does not spend
- * an activity on each of the directory's former employees.
- */
-function settleAbsent(employee: PageEmployee, request: SettlePageRequest): Settlement | undefined {
-  const decision = decideStatusAction(
-    { status: employee.status, existingState: null, emailProblem: employee.emailProblem },
-    request,
-  );
-  if (decision.kind !== 'skip') return undefined;
-  return {
-    result: { personioId: employee.personioId, outcome: 'skipped', reason: decision.reason },
-    groupIds: [],
-  };
+  return changes;
 }

@@ -1,9 +1,10 @@
 /**
  * Step 3: one employee into JumpCloud, as one activity (visible and retried on its own).
  *
- * Match by employeeIdentifier (the Personio id), then by email; create as STAGED (or the
- * input's state), update only the fields that differ, suspend/reactivate per the status
- * rules, and join the import's groups. Safe to retry at any point: every write is preceded
+ * Match by employeeIdentifier (the Personio id), then by email; decide with planEmployee
+ * (the same decision the preview shows); create as STAGED (or the input's state), update only
+ * the fields that differ, suspend/reactivate per the status rules, join the import's groups,
+ * and leave the old department's group (movers) or all of them (leavers, when asked). Safe to retry at any point: every write is preceded
  * by a lookup, "already exists" answers become lookups, and what an earlier attempt planned
  * is kept in the heartbeat so a retry reports "created"/"updated", not "unchanged".
  */
@@ -11,14 +12,21 @@ import { Context } from '@temporalio/activity';
 import { heartbeat } from './heartbeat.js';
 import { ApiError } from '../clients/api-error.js';
 import type { JumpCloudClient, SystemUser } from '../clients/jumpcloud.js';
-import { desiredJumpCloudFields } from '../domain/jumpcloud-fields.js';
 import type { EmployeeResult, Outcome } from '../domain/outcomes.js';
-import { decideStatusAction, type CreateState } from '../domain/status-rules.js';
-import { diffUser, type FieldChange } from '../domain/user-diff.js';
+import type { GroupRules } from '../domain/page-groups.js';
+import type { CreateState } from '../domain/status-rules.js';
+import type { DesiredUser } from '../domain/jumpcloud-fields.js';
+import type { UserChange } from '../domain/user-diff.js';
 import { baseUsername, usernameCandidate } from '../domain/username.js';
 import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
+import { desiredFieldsFor, type DesiredFieldsOf } from './desired-fields.js';
 import type { PageEmployee } from './fetch-page.js';
+import { groupIdsToLeave } from './page-plan.js';
+import { activateAtFor, type ActivationSettings } from './activation-time-of.js';
+import { matchByEmail, planEmployee, stateOf, type Match } from './plan-employee.js';
+
+export { stateOf };
 
 export interface StageRequest {
   employee: PageEmployee;
@@ -28,24 +36,34 @@ export interface StageRequest {
   idSuffixedUsername: boolean;
   /** The import's groups this employee belongs in. */
   groupIds: string[];
+  /** The import's groups, for the groups a mover or leaver leaves (absent: none are left). */
+  groupRules?: GroupRules;
   createState: CreateState;
   allowReactivation: boolean;
   dryRun: boolean;
+  /** Activation on the hire date (input `activation.onHireDate`): how to time it. */
+  activation?: ActivationSettings;
 }
 
 /** What an attempt was about to do, kept in the heartbeat for the next attempt. */
 export interface Plan {
   outcome: Outcome;
   changedFields?: string[];
+  /**
+   * The groups a mover or leaver leaves, found before the update: once the department is
+   * written, a retry could no longer tell which department group was the old one.
+   */
+  leaveGroupIds?: string[];
 }
 
 const MAX_USERNAME_ATTEMPTS = 5;
 
 export function createStageActivities(deps: Partial<ImportDeps>) {
+  const desiredOf = desiredFieldsFor(deps);
   return {
     async stageEmployee(request: StageRequest): Promise<EmployeeResult> {
       const jumpcloud = required(deps.jumpcloud, 'JumpCloud client');
-      return asActivity(() => stage(jumpcloud, request));
+      return asActivity(() => stage(jumpcloud, request, heartbeatPlanMemory, desiredOf));
     },
   };
 }
@@ -67,65 +85,58 @@ export async function stage(
   jumpcloud: JumpCloudClient,
   request: StageRequest,
   plans: PlanMemory = heartbeatPlanMemory,
+  desiredOf: DesiredFieldsOf = desiredFieldsFor({}),
 ): Promise<EmployeeResult> {
   const { employee } = request;
   const personioId = employee.personioId;
   if (request.heldBackReason) return { personioId, outcome: 'skipped', reason: request.heldBackReason };
 
-  const match = await findExisting(jumpcloud, employee);
-  if ('conflict' in match) return { personioId, outcome: 'skipped', reason: match.conflict };
-  const existing = match.user;
-
-  const decision = decideStatusAction(
-    {
-      status: employee.status,
-      existingState: existing ? stateOf(existing) : null,
-      emailProblem: employee.emailProblem,
-    },
-    { createState: request.createState, allowReactivation: request.allowReactivation },
-  );
-  const desired = desiredJumpCloudFields({ ...employee, dynamic: {} });
+  const plan = planEmployee(employee, await findExisting(jumpcloud, employee), desiredOf(employee), request);
   const previous = plans.previous();
 
-  switch (decision.kind) {
+  switch (plan.kind) {
     case 'skip':
-    case 'keep-suspended':
       return {
         personioId,
         outcome: 'skipped',
-        reason: decision.reason,
-        ...(existing ? { jumpcloudUserId: existing._id } : {}),
+        reason: plan.reason,
+        ...(plan.user ? { jumpcloudUserId: plan.user._id } : {}),
       };
 
     case 'create': {
-      if (request.dryRun) return { personioId, outcome: 'created', changedFields: Object.keys(desired) };
+      if (request.dryRun)
+        return { personioId, outcome: 'created', changedFields: createdFields(plan.desired) };
       plans.planned({ outcome: 'created' });
-      const created = await createUser(jumpcloud, request, desired, decision.state);
+      const created = await createUser(jumpcloud, request, plan.desired, plan.state);
       if ('conflict' in created) return { personioId, outcome: 'skipped', reason: created.conflict };
       await joinGroups(jumpcloud, created.user._id, request);
-      return { personioId, outcome: 'created', jumpcloudUserId: created.user._id };
+      const activateAt = activateAtFor(employee, stateOf(created.user), request.activation);
+      return {
+        personioId,
+        outcome: 'created',
+        jumpcloudUserId: created.user._id,
+        ...(activateAt ? { activateAt } : {}),
+      };
     }
 
-    case 'update-or-unchanged':
-    case 'suspend':
-    case 'reactivate': {
-      const user = existing!;
-      const changes = diffUser(user, desired);
-      const patch: Record<string, unknown> = Object.fromEntries(changes.map((c) => [c.field, c.to]));
-      let outcome: Outcome = changes.length > 0 ? 'updated' : 'unchanged';
-      if (decision.kind === 'suspend') {
-        patch.state = 'SUSPENDED';
-        outcome = 'suspended';
-      } else if (decision.kind === 'reactivate') {
-        patch.state = 'ACTIVATED';
-        outcome = 'reactivated';
-      }
+    case 'change': {
+      const { user, changes, patch, outcome, valueChanges } = plan;
       const changedFields = fieldNames(changes);
-      if (Object.keys(patch).length > 0 && !request.dryRun) {
-        plans.planned({ outcome, changedFields });
-        await jumpcloud.updateUser(user._id, patch);
+      const leave = request.groupRules
+        ? await groupIdsToLeave(jumpcloud, plan, employee, request.groupRules)
+        : [];
+      const leaveGroupIds = [...new Set([...leave, ...(previous?.leaveGroupIds ?? [])])];
+      if (!request.dryRun) {
+        if (Object.keys(patch).length > 0 || leaveGroupIds.length > 0) {
+          plans.planned({ outcome, changedFields, leaveGroupIds });
+        }
+        if (Object.keys(patch).length > 0) await jumpcloud.updateUser(user._id, patch);
+        if (outcome !== 'suspended') await joinGroups(jumpcloud, user._id, request);
+        for (const groupId of leaveGroupIds) await jumpcloud.removeMember(groupId, user._id);
       }
-      if (outcome !== 'suspended' && !request.dryRun) await joinGroups(jumpcloud, user._id, request);
+      const changeList = valueChanges;
+      const activateAt =
+        outcome === 'suspended' ? undefined : activateAtFor(employee, stateOf(user), request.activation);
       // Nothing left to do, but an earlier attempt did it (and crashed before reporting): report that.
       if (outcome === 'unchanged' && previous && previous.outcome !== 'unchanged') {
         return {
@@ -133,13 +144,15 @@ export async function stage(
           outcome: previous.outcome,
           changedFields: previous.changedFields,
           jumpcloudUserId: user._id,
+          ...(activateAt ? { activateAt } : {}),
         };
       }
       return {
         personioId,
         outcome,
-        ...(changedFields.length > 0 ? { changedFields } : {}),
+        ...(changedFields.length > 0 ? { changedFields, changes: changeList } : {}),
         jumpcloudUserId: user._id,
+        ...(activateAt ? { activateAt } : {}),
       };
     }
   }
@@ -147,46 +160,30 @@ export async function stage(
 
 /**
  * Whether stage() would leave this user, found by employeeIdentifier, exactly as it is:
- * not held back, the status rules keep it as it is, and no managed field differs. Then
- * only the group joins remain, and a re-run can settle the employee without an activity
- * of its own (activities/settle-page.ts). Same rules as stage(), by construction.
+ * not held back, the status rules keep it as it is, and no managed field differs.
  */
 export function isInSync(
   user: SystemUser,
   request: Pick<StageRequest, 'employee' | 'heldBackReason' | 'createState' | 'allowReactivation'>,
+  desiredOf: DesiredFieldsOf = desiredFieldsFor({}),
 ): boolean {
-  const { employee } = request;
   if (request.heldBackReason) return false;
-  if (user.employeeIdentifier !== String(employee.personioId)) return false;
-  const decision = decideStatusAction(
-    { status: employee.status, existingState: stateOf(user), emailProblem: employee.emailProblem },
-    { createState: request.createState, allowReactivation: request.allowReactivation },
-  );
-  if (decision.kind !== 'update-or-unchanged') return false;
-  return diffUser(user, desiredJumpCloudFields({ ...employee, dynamic: {} })).length === 0;
+  if (user.employeeIdentifier !== String(request.employee.personioId)) return false;
+  const plan = planEmployee(request.employee, { user }, desiredOf(request.employee), request);
+  return plan.kind === 'change' && plan.outcome === 'unchanged' && plan.leftDepartment === null;
 }
-
-type Match = { user: SystemUser | null } | { conflict: string };
 
 async function findExisting(jumpcloud: JumpCloudClient, employee: PageEmployee): Promise<Match> {
   const byId = await jumpcloud.findUser('employeeIdentifier', String(employee.personioId));
   if (byId) return { user: byId };
   if (!employee.email) return { user: null };
-  const byEmail = await jumpcloud.findUser('email', employee.email);
-  if (!byEmail) return { user: null };
-  const owner = byEmail.employeeIdentifier;
-  if (owner && owner !== String(employee.personioId)) {
-    return {
-      conflict: `email already belongs to JumpCloud user ${byEmail._id} (employeeIdentifier ${owner}): fix the email in Personio or JumpCloud`,
-    };
-  }
-  return { user: byEmail }; // a user created by hand before the import: adopt it
+  return matchByEmail(employee.personioId, await jumpcloud.findUser('email', employee.email));
 }
 
 async function createUser(
   jumpcloud: JumpCloudClient,
   request: StageRequest,
-  desired: Record<string, string>,
+  desired: DesiredUser,
   state: CreateState,
 ): Promise<{ user: SystemUser } | { conflict: string }> {
   const { employee } = request;
@@ -194,7 +191,14 @@ async function createUser(
   for (let attempt = request.idSuffixedUsername ? 1 : 0; attempt < MAX_USERNAME_ATTEMPTS; attempt++) {
     const username = usernameCandidate(base, employee.personioId, attempt);
     try {
-      return { user: await jumpcloud.createUser({ ...withoutEmpty(desired), username, state }) };
+      return {
+        user: await jumpcloud.createUser({
+          ...withoutEmpty(desired.fields),
+          ...(desired.attributes.values.length > 0 ? { attributes: desired.attributes.values } : {}),
+          username,
+          state,
+        }),
+      };
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
       // Which uniqueness rule did we hit? An earlier attempt of ours, the email, or the username.
@@ -224,12 +228,12 @@ export function isAlreadyExists(err: unknown): boolean {
   );
 }
 
-export function stateOf(user: SystemUser): 'STAGED' | 'ACTIVATED' | 'SUSPENDED' {
-  if (user.state) return user.state;
-  return user.suspended ? 'SUSPENDED' : 'ACTIVATED';
+/** The fields a create writes: those with a value, and `attributes` when the mapping has some. */
+function createdFields(desired: DesiredUser): string[] {
+  return [...Object.keys(desired.fields), ...(desired.attributes.values.length > 0 ? ['attributes'] : [])];
 }
 
-function fieldNames(changes: FieldChange[]): string[] {
+function fieldNames(changes: UserChange[]): string[] {
   return changes.map((c) => c.field);
 }
 

@@ -6,11 +6,14 @@ import 'dotenv/config';
 import { WorkflowFailedError } from '@temporalio/client';
 import { Command, Option } from 'commander';
 import { ConfigError } from '../config/env.js';
+import { approvalCommand } from './approval-command.js';
 import { cancelCommand } from './cancel-command.js';
 import { rootCauseMessage } from './failure-message.js';
 import { importCommand } from './import-command.js';
+import { registerMappingCommands } from './mapping-command.js';
 import { pingCommand } from './ping-command.js';
 import { reportCommand } from './report-command.js';
+import { registerScheduleCommands } from './schedule-command.js';
 import { statusCommand } from './status-command.js';
 import { UsageError } from './usage-error.js';
 
@@ -39,6 +42,11 @@ program
   .addOption(new Option('--notify <when>', 'send the summary').choices(['auto', 'always', 'never']))
   .option('--email <address...>', 'email the summary to these addresses')
   .option('--report <file>', 'write the full per-employee report (.csv or .json) when done')
+  .option(
+    '--plan-output <prefix>',
+    'with --dry-run: write the plan to <prefix>.json and <prefix>.csv',
+    'personio-import-plan',
+  )
   .option('--id <workflowId>', 'workflow id (default: one per task queue, so one import runs at a time)')
   .option('--no-wait', 'print the workflow id and the Temporal Web link, then exit')
   .action(importCommand);
@@ -57,6 +65,20 @@ program
   .option('--output <file>', 'write to a file instead of stdout')
   .action(reportCommand);
 
+for (const decision of ['approve', 'reject'] as const) {
+  program
+    .command(decision)
+    .argument('[workflowId]')
+    .description(
+      decision === 'approve'
+        ? 'let an import the safeguards paused go on and write its changes'
+        : 'end an import the safeguards paused, writing nothing',
+    )
+    .option('--by <name>', 'who decides (default: your login name); goes into the report')
+    .option('--comment <text>', 'why; goes into the report')
+    .action(approvalCommand(decision));
+}
+
 program
   .command('cancel')
   .argument('[workflowId]')
@@ -68,6 +90,9 @@ program
   .description('check that a worker answers on the task queue')
   .argument('[message]', 'text to send', 'ping')
   .action(pingCommand);
+
+registerScheduleCommands(program);
+registerMappingCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof UsageError) {

@@ -10,7 +10,8 @@ import { importWorkflowId, type ImportReport } from '../workflows/import-api.js'
 import { importEmployees } from '../workflows/index.js';
 import { importInputFrom, type ImportFlags } from './import-input-options.js';
 import { followImport } from './progress.js';
-import { writeReport } from './report-command.js';
+import { planDiffText, writePlanFiles } from './plan-output.js';
+import { collectReport, writeReport } from './report-command.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { connectClient } from './temporal-client.js';
 import { workflowLink } from './web-links.js';
@@ -19,6 +20,8 @@ export interface ImportCommandFlags extends ImportFlags {
   wait: boolean;
   id?: string;
   report?: string;
+  /** Where a dry run's plan goes: `<prefix>.json` and `<prefix>.csv`. */
+  planOutput?: string;
 }
 
 export async function importCommand(flags: ImportCommandFlags): Promise<void> {
@@ -41,7 +44,12 @@ export async function importCommand(flags: ImportCommandFlags): Promise<void> {
       return;
     }
     const report: ImportReport = await followImport(handle);
-    console.log(`\n${summaryFromReport(report)}`);
+    if (report.dryRun) {
+      const { rows } = await collectReport(client, workflowId);
+      console.log(`\n${planDiffText(report, rows)}`);
+      const files = writePlanFiles(flags.planOutput ?? 'personio-import-plan', report, rows);
+      console.error(`Full plan: ${files.join(', ')}`);
+    } else console.log(`\n${summaryFromReport(report)}`);
     if (flags.report) {
       await writeReport(client, workflowId, flags.report);
       console.error(`Full report: ${flags.report}`);
@@ -79,17 +87,26 @@ export async function startOrAttach(
 }
 
 export function summaryFromReport(report: ImportReport): string {
-  return summaryText({
-    dryRun: report.dryRun,
-    employeesTotal: report.employeesTotal,
-    counts: report.counts,
-    problems: report.problems,
-    truncated: report.truncated,
-    managersLinked: report.managers.linked + report.managers.cleared,
-    managerNotes: report.managers.notes.length,
-    groupsCreated: report.groups.created,
-    bindings: report.groups.bound.length,
-    missingApplications: report.groups.missingApplications,
-    durationMs: report.durationMs,
-  });
+  const approval = report.approval;
+  const decision =
+    approval && approval.decision
+      ? approval.decision === 'expired'
+        ? `\nNot applied: the approval request expired at ${approval.at} (${approval.reasons.join('; ')}); nothing was written.`
+        : `\nApproval: ${approval.decision} by ${approval.by} at ${approval.at}${approval.comment ? ` ("${approval.comment}")` : ''} (${approval.reasons.join('; ')})${approval.decision === 'rejected' ? '; nothing was written' : ''}.`
+      : '';
+  return (
+    summaryText({
+      dryRun: report.dryRun,
+      employeesTotal: report.employeesTotal,
+      counts: report.counts,
+      problems: report.problems,
+      truncated: report.truncated,
+      managersLinked: report.managers.linked + report.managers.cleared,
+      managerNotes: report.managers.notes.length,
+      groupsCreated: report.groups.created,
+      bindings: report.groups.bound.length,
+      missingApplications: report.groups.missingApplications,
+      durationMs: report.durationMs,
+    }) + decision
+  );
 }

@@ -32,7 +32,17 @@ export async function followImport(
   let started = false;
   let lastPlain = 0;
   let lastPhase = '';
+  let toldApproval = false;
   const show = (p: ImportProgress) => {
+    if (p.awaitingApproval && !toldApproval) {
+      toldApproval = true;
+      bar?.stop();
+      out.write(
+        `\nWaiting for approval before writing anything: ${p.awaitingApproval.reasons.join('; ')}.\n` +
+          `Decide with \`approve\` or \`reject\` (e.g. npm run cli -- approve --by <you>); ` +
+          `it rejects itself at ${p.awaitingApproval.expiresAt}.\n`,
+      );
+    }
     const total = p.employeesTotal ?? 0;
     const payload = {
       phase: p.phase.padEnd(16),

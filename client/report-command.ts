@@ -3,9 +3,14 @@
  * result names the pages, and each page child's result holds its employees.
  */
 import { writeFileSync } from 'node:fs';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { loadTemporalSettings } from '../config/env.js';
-import { pageWorkflowId, type ImportReport, type PageReport } from '../workflows/import-api.js';
+import {
+  pageWorkflowId,
+  planWorkflowId,
+  type ImportReport,
+  type PageReport,
+} from '../workflows/import-api.js';
 import { connectClient } from './temporal-client.js';
 import { UsageError } from './usage-error.js';
 import { importWorkflowId } from '../workflows/import-api.js';
@@ -15,6 +20,14 @@ export interface ReportRow {
   outcome: string;
   reason: string;
   changedFields: string;
+  /** "field: old → new" per changed field, "; "-separated (plans and updates). */
+  changes: string;
+  groupsJoined: string;
+  groupsLeft: string;
+  /** "old → new" JumpCloud manager id (plans). */
+  manager: string;
+  /** The username a new user gets (plans). */
+  username: string;
   jumpcloudUserId: string;
   managerNote: string;
 }
@@ -27,15 +40,18 @@ export async function collectReport(
   const notes = new Map(report.managers.notes.map((n) => [n.personioId, n.reason]));
   const rows: ReportRow[] = [];
   for (let offset = 0; offset < report.pages * report.pageSize; offset += report.pageSize) {
-    const page = (await client.workflow
-      .getHandle(pageWorkflowId(workflowId, report.firstRunId, offset))
-      .result()) as PageReport;
-    for (const r of page.results) {
+    const page = await pageReport(client, workflowId, report, offset);
+    for (const r of page?.results ?? []) {
       rows.push({
         personioId: r.personioId,
         outcome: r.outcome,
         reason: r.reason ?? '',
         changedFields: (r.changedFields ?? []).join(' '),
+        changes: (r.changes ?? []).map((c) => `${c.field}: ${c.from || '∅'} → ${c.to || '∅'}`).join('; '),
+        groupsJoined: (r.groupsJoined ?? []).join('; '),
+        groupsLeft: (r.groupsLeft ?? []).join('; '),
+        manager: r.manager ? `${r.manager.from ?? '∅'} → ${r.manager.to ?? '∅'}` : '',
+        username: r.username ?? '',
         jumpcloudUserId: r.jumpcloudUserId ?? '',
         managerNote: notes.get(r.personioId) ?? '',
       });
@@ -44,12 +60,38 @@ export async function collectReport(
   return { report, rows };
 }
 
+/**
+ * A page's report: the page child that applied it, else the preview's (a page with nothing
+ * to write is not applied; in a dry run or a rejected run none is). Null when neither ran.
+ */
+async function pageReport(
+  client: Client,
+  workflowId: string,
+  report: ImportReport,
+  offset: number,
+): Promise<PageReport | null> {
+  const ids = [pageWorkflowId, planWorkflowId].map((id) => id(workflowId, report.firstRunId, offset));
+  for (const id of ids) {
+    try {
+      return (await client.workflow.getHandle(id).result()) as PageReport;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  }
+  return null;
+}
+
 export function toCsv(rows: ReportRow[]): string {
   const columns: (keyof ReportRow)[] = [
     'personioId',
     'outcome',
     'reason',
     'changedFields',
+    'changes',
+    'groupsJoined',
+    'groupsLeft',
+    'manager',
+    'username',
     'jumpcloudUserId',
     'managerNote',
   ];

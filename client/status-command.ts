@@ -21,6 +21,11 @@ export async function statusCommand(workflowIdArg: string | undefined): Promise<
         `phase ${p.phase}; pages ${p.pagesDone}/${p.pagesTotal ?? '?'}; employees ${p.employeesProcessed}/${p.employeesTotal ?? '?'}`,
       );
       console.log(countsLine(p.counts));
+      if (p.awaitingApproval)
+        console.log(
+          `waiting for approval: ${p.awaitingApproval.reasons.join('; ')}; expires ${p.awaitingApproval.expiresAt}` +
+            ` (\`approve\` or \`reject\`)`,
+        );
     } else if (description.status.name === 'COMPLETED') {
       console.log(summaryFromReport((await handle.result()) as ImportReport));
     }

@@ -29,6 +29,9 @@ export const systemUserSchema = z
     suspended: z.boolean().optional(),
     employeeIdentifier: z.string().nullish(),
     manager: z.string().nullish(),
+    // Custom attributes, [{name, value}]. Entries are taken as they come: the ones a mapping
+    // does not manage are written back untouched (domain/custom-attributes.ts).
+    attributes: z.array(z.unknown()).nullish(),
   })
   .passthrough();
 export type SystemUser = z.infer<typeof systemUserSchema>;
@@ -42,9 +45,22 @@ const edgeList = z.array(z.object({ to: z.object({ id: z.string(), type: z.strin
 
 export type UserGroup = z.infer<typeof group>;
 
-/** The fields we read back: what we manage plus what matching needs. */
+/**
+ * The fields we read back: what we manage plus what matching needs. `attributes` too: a
+ * mapping's custom attributes are compared with them, and the ones it does not manage must be
+ * written back unchanged (JumpCloud replaces the list whole).
+ */
 export const userFields = [
-  ...new Set(['_id', 'username', 'state', 'suspended', 'manager', 'created', ...MANAGED_FIELDS]),
+  ...new Set([
+    '_id',
+    'username',
+    'state',
+    'suspended',
+    'manager',
+    'created',
+    'attributes',
+    ...MANAGED_FIELDS,
+  ]),
 ].join(' ');
 
 export class JumpCloudClient {

@@ -38,6 +38,8 @@ const pageResponse = z.object({
   data: z.array(z.unknown()),
 });
 
+const employeeResponse = z.object({ success: z.literal(true), data: z.unknown() });
+
 export interface EmployeePage {
   /** Raw records as Personio sent them; domain/personio-record.ts parses each one. */
   records: unknown[];
@@ -142,6 +144,32 @@ export class PersonioClient {
         }
         throw err;
       }
+    }
+  }
+
+  /**
+   * One employee's raw record (domain/personio-record.ts parses it), or null when Personio
+   * no longer knows the id (404): a deleted employee is an answer, not an error.
+   */
+  async getEmployee(id: number): Promise<unknown> {
+    try {
+      const body = await this.get<unknown>(
+        'employee read (GET /v1/company/employees/{id})',
+        `/v1/company/employees/${id}`,
+        new URLSearchParams(),
+      );
+      const parsed = employeeResponse.safeParse(body);
+      if (!parsed.success) {
+        throw new ApiError(
+          'Personio',
+          'invalid',
+          `Personio employee ${id} has an unexpected shape: ${parsed.error.issues[0]?.message}`,
+        );
+      }
+      return parsed.data.data;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
     }
   }
 

@@ -8,6 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadKeyRing } from '../codec/keys.js';
+import { DEFAULT_MAPPING, type AttributeMapping } from '../domain/attribute-mapping.js';
+import { readAttributeMappingFile } from './attribute-mapping-file.js';
 import { loadTemporalConnection } from './temporal-connection.js';
 
 export class ConfigError extends Error {
@@ -201,6 +203,19 @@ export function loadNotifySettings(env: Env = process.env): NotifySettings {
   };
 }
 
+/**
+ * The attribute mapping: ATTRIBUTE_MAPPING_FILE names a JSON file (README, "Custom attribute
+ * mapping"); unset, the README's mapping table applies. Each problem names the variable and the
+ * file, so it reads right among the other configuration problems.
+ */
+export function loadAttributeMapping(env: Env = process.env): AttributeMapping {
+  const file = env.ATTRIBUTE_MAPPING_FILE?.trim();
+  if (!file) return DEFAULT_MAPPING;
+  const result = readAttributeMappingFile(file, `ATTRIBUTE_MAPPING_FILE=${file}`);
+  if (!result.ok) throw new ConfigError(result.problems);
+  return result.mapping;
+}
+
 /** Everything a worker needs, with the problems of every part reported together. */
 export function loadWorkerConfig(env: Env = process.env) {
   const problems: string[] = [];
@@ -219,6 +234,7 @@ export function loadWorkerConfig(env: Env = process.env) {
   const tuning = attempt(() => loadWorkerTuning(env));
   const notify = attempt(() => loadNotifySettings(env));
   const payloadKeys = attempt(() => loadKeyRing(env));
+  const mapping = attempt(() => loadAttributeMapping(env));
   if (
     problems.length > 0 ||
     !temporal ||
@@ -226,9 +242,10 @@ export function loadWorkerConfig(env: Env = process.env) {
     !api ||
     !tuning ||
     !notify ||
-    payloadKeys === undefined
+    payloadKeys === undefined ||
+    !mapping
   ) {
     throw new ConfigError(problems);
   }
-  return { temporal, connection, api, tuning, notify, payloadKeys };
+  return { temporal, connection, api, tuning, notify, payloadKeys, mapping };
 }

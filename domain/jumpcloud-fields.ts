@@ -5,8 +5,9 @@
 // stores and returns empty strings for unset text fields, so writing "" keeps re-runs free of
 // phantom differences, and clearing a field in Personio clears it in JumpCloud.
 // The one exception is `email`: see user-diff.ts (an existing address is never cleared).
-import { primaryCostCenter } from './cost-center.js';
-import type { Employee } from './personio-record.js';
+import { DEFAULT_MAPPING, mapEmployee, type AttributeMapping } from './attribute-mapping.js';
+import type { DesiredAttributes } from './custom-attributes.js';
+import type { MappableEmployee } from './personio-values.js';
 
 export const MANAGED_FIELDS = [
   'employeeIdentifier',
@@ -97,18 +98,45 @@ export const FIELD_MAPPING: readonly FieldMapping[] = [
   },
 ];
 
-export function desiredJumpCloudFields(employee: Employee): DesiredFields {
+/** What the import wants an employee's JumpCloud user to hold. */
+export interface DesiredUser {
+  fields: DesiredFields;
+  /** The mapping's custom attributes (none with the default mapping). */
+  attributes: DesiredAttributes;
+}
+
+/**
+ * The managed fields and custom attributes of the employee's JumpCloud user. The identity fields
+ * follow fixed rules; the profile fields and custom attributes follow the mapping (by default
+ * the table above, and no custom attributes).
+ */
+export function desiredJumpCloudUser(
+  employee: MappableEmployee,
+  mapping: AttributeMapping = DEFAULT_MAPPING,
+): DesiredUser {
+  const mapped = mapEmployee(employee, mapping);
   return {
-    employeeIdentifier: String(employee.personioId),
-    firstname: employee.firstName,
-    lastname: employee.lastName,
-    displayname: `${employee.firstName} ${employee.lastName}`,
-    email: employee.email ?? '',
-    jobTitle: employee.position ?? '',
-    employeeType: employee.employmentType ?? '',
-    company: employee.subcompany ?? '',
-    location: employee.office ?? '',
-    department: employee.department ?? '',
-    costCenter: primaryCostCenter(employee.costCenters)?.name ?? '',
+    fields: {
+      employeeIdentifier: String(employee.personioId),
+      firstname: mapped.fields.firstname,
+      lastname: mapped.fields.lastname,
+      displayname: mapped.fields.displayname,
+      email: employee.email ?? '',
+      jobTitle: mapped.fields.jobTitle,
+      employeeType: mapped.fields.employeeType,
+      company: mapped.fields.company,
+      location: mapped.fields.location,
+      department: mapped.fields.department,
+      costCenter: mapped.fields.costCenter,
+    },
+    attributes: mapped.attributes,
   };
+}
+
+/** The managed fields alone (see desiredJumpCloudUser). */
+export function desiredJumpCloudFields(
+  employee: MappableEmployee,
+  mapping: AttributeMapping = DEFAULT_MAPPING,
+): DesiredFields {
+  return desiredJumpCloudUser(employee, mapping).fields;
 }

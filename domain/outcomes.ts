@@ -17,9 +17,28 @@ export interface EmployeeResult {
   outcome: Outcome;
   /** Why it was skipped or failed: names fields, never echoes personal data. */
   reason?: string;
-  /** Names of the JumpCloud fields written (values stay out of history and reports). */
+  /** Names of the JumpCloud fields written (or, in a plan, to be written). */
   changedFields?: string[];
+  /**
+   * Old → new value of each changed field (updates; in a plan, creates too with from "").
+   * Values are personal data: they live only in encrypted history and the admin's report.
+   */
+  changes?: FieldValueChange[];
   jumpcloudUserId?: string;
+  /** Plans only: the import's groups joined and left (names), and the manager change. */
+  groupsJoined?: string[];
+  groupsLeft?: string[];
+  manager?: { from: string | null; to: string | null };
+  /** Plans only: the username a new user gets. */
+  username?: string;
+  /** A staged user with a hire date ahead (activation on): when the timer activates them. */
+  activateAt?: string;
+}
+
+export interface FieldValueChange {
+  field: string;
+  from: string;
+  to: string;
 }
 
 export type OutcomeCounts = Record<Outcome, number>;
@@ -48,11 +67,14 @@ export const IMPORT_PHASES = [
   'authenticating',
   'scanning',
   'preparing-groups',
+  'planning',
+  'awaiting-approval',
   'staging',
   'linking-managers',
   'binding-groups',
   'notifying',
   'done',
+  'rejected',
   'cancelled',
 ] as const;
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
@@ -65,6 +87,8 @@ export interface ImportProgress {
   employeesProcessed: number;
   employeesTotal: number | null;
   counts: OutcomeCounts;
+  /** While the run waits for approval: the safeguard rules it broke, and when it expires. */
+  awaitingApproval?: { reasons: string[]; expiresAt: string } | null;
 }
 
 /** The report keeps at most this many skipped/failed entries, so the result stays small. */

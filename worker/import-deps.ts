@@ -5,14 +5,18 @@ import { PersonioClient } from '../clients/personio.js';
 import type { RequestObserver } from '../clients/http.js';
 import type { ImportDeps } from '../activities/deps.js';
 import type { ApiSettings, NotifySettings, WorkerTuning } from '../config/env.js';
+import { DEFAULT_MAPPING, type AttributeMapping } from '../domain/attribute-mapping.js';
 
 export function createImportDeps(
   api: ApiSettings,
   tuning: WorkerTuning,
   notify: NotifySettings,
   observe?: RequestObserver,
+  /** From ATTRIBUTE_MAPPING_FILE (config/env.ts); the README's table when none is set. */
+  mapping: AttributeMapping = DEFAULT_MAPPING,
 ): ImportDeps {
   return {
+    mapping,
     personio: new PersonioClient(
       {
         ...api.personio,

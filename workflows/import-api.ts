@@ -2,8 +2,9 @@
  * The import's public surface, shared by the workflows and every client (CLI, tests,
  * benchmarks): names, queries, and the shapes of progress and reports.
  */
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ManagerNote } from '../activities/link-managers.js';
+import type { SyncState } from './sync-window.js';
 import type { EmployeeResult, ImportProgress, ImportResult, OutcomeCounts } from '../domain/outcomes.js';
 
 export const IMPORT_WORKFLOW_TYPE = 'importEmployees';
@@ -18,7 +19,45 @@ export function pageWorkflowId(importWorkflowId: string, firstRunId: string, off
   return `${importWorkflowId}/${firstRunId.slice(0, 8)}/page-${offset}`;
 }
 
+/** The preview of a page: the same page, planned before anything is written. */
+export function planWorkflowId(importWorkflowId: string, firstRunId: string, offset: number): string {
+  return `${importWorkflowId}/${firstRunId.slice(0, 8)}/plan-${offset}`;
+}
+
 export const progressQuery = defineQuery<ImportProgress>('progress');
+
+/** Who decides on a run the safeguards paused, and why (the comment is optional). */
+export interface ApprovalDecisionInput {
+  by: string;
+  comment?: string;
+}
+
+/** `approve` / `reject` a run waiting for approval (CLI, Temporal Web, `temporal workflow update`). */
+export const approveUpdate = defineUpdate<ApprovalRecord, [ApprovalDecisionInput]>('approve');
+export const rejectUpdate = defineUpdate<ApprovalRecord, [ApprovalDecisionInput]>('reject');
+
+export interface ApprovalRecord {
+  /** The safeguard rules the plan broke. */
+  reasons: string[];
+  requestedAt: string;
+  /** When an undecided request rejects itself. */
+  expiresAt: string;
+  decision: 'approved' | 'rejected' | 'expired' | null;
+  by: string | null;
+  at: string | null;
+  comment: string | null;
+}
+
+export interface PlanSummary {
+  /** The planned outcome of every employee read. */
+  counts: OutcomeCounts;
+  importedUsers: number;
+  pagesPlanned: number;
+  /** Pages with something to write: only these are applied. */
+  pagesToApply: number;
+  /** The safeguard rules the plan breaks (a dry run says so; a real run waits for approval). */
+  safeguardBreaches?: string[];
+}
 
 export interface PageReport {
   offset: number;
@@ -27,6 +66,8 @@ export interface PageReport {
   counts: OutcomeCounts;
   /** Personio's total at the time this page was read (the directory may change during a run). */
   totalElements: number;
+  /** A planned page (a preview): whether applying it writes anything, and its matched users. */
+  planned?: { writes: boolean; importedUsers: number };
 }
 
 export interface ImportReport extends ImportResult {
@@ -49,4 +90,12 @@ export interface ImportReport extends ImportResult {
     missingApplications: string[];
   };
   notified: { emailedTo: string[]; webhook: boolean; skipped: string[] } | null;
+  /** The preview every run starts with (absent in runs recorded before it existed). */
+  plan?: PlanSummary | null;
+  /** Set when the safeguards paused the run: the reasons and who decided, when. */
+  approval?: ApprovalRecord | null;
+  /** false when nothing was written: a dry run, or a run rejected or expired at approval. */
+  applied?: boolean;
+  /** Which employees this run read, and the watermark the next scheduled run starts from. */
+  sync?: SyncState;
 }

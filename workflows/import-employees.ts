@@ -7,9 +7,11 @@
  */
 import {
   ApplicationFailure,
+  condition,
   isCancellation,
   continueAsNew,
   metricMeter,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -21,6 +23,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { EnsuredGroups } from '../activities/groups.js';
 import type { DirectoryScan } from '../activities/scan-directory.js';
+import { departmentKey } from '../domain/directory-scan.js';
 import { parseImportInput, groupNameForDepartment, type ImportInput } from '../domain/import-input.js';
 import {
   addOutcomeCounts,
@@ -38,15 +41,34 @@ import {
   importPhaseKey,
 } from '../domain/search-attributes.js';
 import { EMPLOYEES_PROCESSED, IMPORT_DURATION, IMPORTS_FINISHED } from '../domain/metric-names.js';
+import { safeguardBreaches } from '../domain/safeguards.js';
 import { countsLine, summaryText } from '../domain/summary.js';
+import type { GroupRules } from '../domain/page-groups.js';
 import { credentialCheck, longRead, shortCall } from './activity-options.js';
-import { pageWorkflowId, progressQuery, type ImportReport, type PageReport } from './import-api.js';
+import {
+  approveUpdate,
+  pageWorkflowId,
+  planWorkflowId,
+  progressQuery,
+  rejectUpdate,
+  type ApprovalDecisionInput,
+  type ApprovalRecord,
+  type ImportReport,
+  type PageReport,
+  type PlanSummary,
+} from './import-api.js';
 import { importPage } from './import-page.js';
+import { nextSyncState, resolveSyncWindow, type SyncWindow } from './sync-window.js';
 
 const { checkCredentials } = proxyActivities<Activities>(credentialCheck);
 const { scanDirectory } = proxyActivities<Activities>(longRead);
-const { ensureGroups, linkManagersForPage, bindGroupsToApplications, sendNotification } =
-  proxyActivities<Activities>(shortCall);
+const {
+  countChangedEmployees,
+  ensureGroups,
+  linkManagersForPage,
+  bindGroupsToApplications,
+  sendNotification,
+} = proxyActivities<Activities>(shortCall);
 
 /** Search attributes are updated at most every this many pages (each update is an event). */
 const SEARCH_ATTRIBUTE_EVERY_PAGES = 10;
@@ -65,6 +87,20 @@ export interface ImportState {
   truncated: boolean;
   nextManagerOffset: number;
   managers: ImportReport['managers'];
+  /** The preview pass (runs started before it existed have none). */
+  plan?: PlanState;
+  approval?: ApprovalRecord | null;
+  /** Groups as the preview saw them (missing ones as placeholders), before any is created. */
+  planGroups?: EnsuredGroups | null;
+  /** Full or delta, decided once at the start (runs started before it existed: full). */
+  sync?: SyncWindow;
+}
+
+interface PlanState extends PlanSummary {
+  nextOffset: number;
+  /** Offsets of the pages to apply, in order, and how many of them are started. */
+  offsetsToApply: number[];
+  applyStarted: number;
 }
 
 export async function importEmployees(rawInput?: unknown, carried?: ImportState): Promise<ImportReport> {
@@ -92,15 +128,50 @@ export async function importEmployees(rawInput?: unknown, carried?: ImportState)
     nextManagerOffset: 0,
     managers: { linked: 0, cleared: 0, unchanged: 0, notes: [], notesTruncated: false },
   };
+  // A scheduled run learns the last successful run's watermark from its result (lastResult).
+  state.sync ??= resolveSyncWindow({
+    sync: input.sync,
+    lastResult: workflowInfo().lastResult,
+    now: state.startedAt,
+    dryRun: input.dryRun,
+  });
+  const updatedSince = state.sync.updatedSince;
   const pagesTotal = () => Math.ceil(state.employeesTotal / input.pageSize);
   setHandler(progressQuery, () => ({
     phase: state.phase,
-    pagesDone: state.pagesDone,
+    pagesDone: state.phase === 'planning' && state.plan ? state.plan.pagesPlanned : state.pagesDone,
     pagesTotal: state.scan ? pagesTotal() : null,
-    employeesProcessed: totalOutcomes(state.counts),
+    employeesProcessed: totalOutcomes(
+      state.phase === 'planning' && state.plan ? state.plan.counts : state.counts,
+    ),
     employeesTotal: state.scan ? state.employeesTotal : null,
-    counts: state.counts,
+    counts: state.phase === 'planning' && state.plan ? state.plan.counts : state.counts,
+    awaitingApproval:
+      state.phase === 'awaiting-approval' && state.approval
+        ? { reasons: state.approval.reasons, expiresAt: state.approval.expiresAt }
+        : null,
   }));
+  // The safeguards' decision: accepted only while this run waits for one.
+  const decide = (decision: 'approved' | 'rejected') => (answer: ApprovalDecisionInput) => {
+    state.approval = {
+      ...state.approval!,
+      decision,
+      by: answer.by.trim(),
+      at: new Date().toISOString(),
+      comment: answer.comment?.trim() || null,
+    };
+    return state.approval;
+  };
+  const validateDecision = (answer: ApprovalDecisionInput) => {
+    if (state.phase !== 'awaiting-approval' || !state.approval || state.approval.decision !== null)
+      throw new Error(`this import is not waiting for approval (phase: ${state.phase})`);
+    if (typeof answer?.by !== 'string' || answer.by.trim() === '' || answer.by.length > 200)
+      throw new Error('`by` must name who decides (1 to 200 characters), e.g. {"by": "jane@example.com"}');
+    if (answer.comment !== undefined && (typeof answer.comment !== 'string' || answer.comment.length > 1000))
+      throw new Error('`comment` must be text of at most 1000 characters');
+  };
+  setHandler(approveUpdate, decide('approved'), { validator: validateDecision });
+  setHandler(rejectUpdate, decide('rejected'), { validator: validateDecision });
 
   const enter = (phase: ImportPhase) => {
     state.phase = phase;
@@ -124,30 +195,107 @@ export async function importEmployees(rawInput?: unknown, carried?: ImportState)
       enter('scanning');
     }
     if (state.phase === 'scanning') {
+      // A delta run first asks whether anything changed: a quiet tick ends here, writing nothing.
+      const changed = updatedSince === null ? null : await countChangedEmployees(updatedSince);
+      if (changed === 0) {
+        enter('done');
+        return finishedReport(
+          input,
+          state,
+          { allEmployeesGroupId: null, departmentGroupIds: {}, created: [] },
+          null,
+        );
+      }
+      // The whole directory is scanned even for a delta: a changed email can collide with anyone's.
       state.scan = await scanDirectory(input.pageSize);
-      state.employeesTotal = state.scan.employeesTotal;
-      enter('preparing-groups');
+      state.employeesTotal = changed ?? state.scan.employeesTotal;
+      // Every run previews first (patched: runs recorded before replay without it).
+      enter(patched('plan-before-apply') ? 'planning' : 'preparing-groups');
     }
     const scan = state.scan!;
-    if (state.phase === 'preparing-groups') {
-      state.groups = await ensureGroups(
-        {
-          allEmployeesGroup: input.groups.allEmployeesGroup,
-          departmentGroups: input.groups.perDepartment
-            ? scan.departments.map((department) => ({
-                department,
-                groupName: groupNameForDepartment(input.groups.departmentGroupPattern, department),
-              }))
-            : [],
-        },
-        input.dryRun,
+    const groupPlan = {
+      allEmployeesGroup: input.groups.allEmployeesGroup,
+      departmentGroups: input.groups.perDepartment
+        ? scan.departments.map((department) => ({
+            department,
+            groupName: groupNameForDepartment(input.groups.departmentGroupPattern, department),
+          }))
+        : [],
+    };
+
+    if (state.phase === 'planning') {
+      // Groups as they are (nothing is created before the plan is approved).
+      state.planGroups ??= await ensureGroups(groupPlan, true);
+      state.plan ??= {
+        counts: emptyOutcomeCounts(),
+        importedUsers: 0,
+        pagesPlanned: 0,
+        pagesToApply: 0,
+        nextOffset: 0,
+        offsetsToApply: [],
+        applyStarted: 0,
+      };
+      const finished = await planPages(
+        input,
+        state,
+        scan,
+        groupRules(input, state.planGroups, groupPlan),
+        publish,
       );
+      if (!finished) await continueAsNew<typeof importEmployees>(rawInput, state);
+      if (input.dryRun) {
+        state.groups = state.planGroups;
+        enter('linking-managers');
+      } else {
+        const reasons = safeguardBreaches(state.plan, input.safeguards);
+        if (reasons.length > 0) {
+          const now = Date.now();
+          state.approval = {
+            reasons,
+            requestedAt: new Date(now).toISOString(),
+            expiresAt: new Date(now + msFromDuration(input.safeguards!.approvalTimeout)).toISOString(),
+            decision: null,
+            by: null,
+            at: null,
+            comment: null,
+          };
+          enter('awaiting-approval');
+          await requestApproval(input, state);
+        } else enter('preparing-groups');
+      }
+    }
+
+    if (state.phase === 'awaiting-approval') {
+      const approval = state.approval!;
+      const decided = await condition(
+        () => state.approval!.decision !== null,
+        Math.max(0, Date.parse(approval.expiresAt) - Date.now()),
+      );
+      if (!decided)
+        state.approval = { ...state.approval!, decision: 'expired', at: new Date().toISOString() };
+      if (state.approval!.decision === 'approved') enter('preparing-groups');
+      else {
+        // Rejected or expired: nothing was written; the report carries the plan and who decided.
+        enter('rejected');
+        return finishedReport(input, state, state.planGroups!, null);
+      }
+    }
+
+    if (state.phase === 'preparing-groups') {
+      state.groups = await ensureGroups(groupPlan, input.dryRun);
       enter('staging');
     }
     const groups = state.groups!;
 
     if (state.phase === 'staging') {
-      const finished = await stagePages(input, state, scan, groups, publish);
+      const finished = await stagePages(
+        input,
+        state,
+        scan,
+        groups,
+        groupRules(input, groups, groupPlan),
+        publish,
+      );
       if (!finished) await continueAsNew<typeof importEmployees>(rawInput, state);
       enter('linking-managers');
     }
@@ -163,27 +311,7 @@ export async function importEmployees(rawInput?: unknown, carried?: ImportState)
     enter('binding-groups');
     const bindings = await bindGroupsToApplications(input.applications, groupIds, input.dryRun);
 
-    const report: ImportReport = {
-      counts: state.counts,
-      problems: state.problems,
-      truncated: state.truncated,
-      dryRun: input.dryRun,
-      startedAt: new Date(state.startedAt).toISOString(),
-      finishedAt: new Date().toISOString(),
-      durationMs: Date.now() - state.startedAt,
-      employeesTotal: state.employeesTotal,
-      pageSize: input.pageSize,
-      pages: pagesTotal(),
-      firstRunId: workflowInfo().firstExecutionRunId,
-      managers: state.managers,
-      groups: {
-        created: groups.created,
-        bound: bindings.bound,
-        alreadyBound: bindings.alreadyBound,
-        missingApplications: bindings.missingApplications,
-      },
-      notified: null,
-    };
+    const report = finishedReport(input, state, groups, bindings);
 
     const processed = totalOutcomes(state.counts);
     const wanted =
@@ -244,27 +372,34 @@ function countEmployees(counts: OutcomeCounts): void {
 /**
  * Runs page children, at most `pagesInFlight` at a time, until every page is done (true) or
  * the history is large enough that the caller should continue as new (false). Either way no
- * child is left in flight.
+ * child is left in flight. After a preview, only the pages it found something to write on
+ * are applied (the others' planned outcomes are already counted); before previews existed,
+ * every page up to the directory's end.
  */
 async function stagePages(
   input: ImportInput,
   state: ImportState,
   scan: DirectoryScan,
   groups: EnsuredGroups,
+  rules: GroupRules,
   publish: () => void,
 ): Promise<boolean> {
-  const inFlight = new Map<number, Promise<PageReport>>();
   const { workflowId, firstExecutionRunId } = workflowInfo();
-  const shouldPause = () => historyIsLarge(input);
-
-  while (inFlight.size > 0 || (state.nextPageOffset < state.employeesTotal && !shouldPause())) {
-    while (
-      inFlight.size < input.pagesInFlight &&
-      state.nextPageOffset < state.employeesTotal &&
-      !shouldPause()
-    ) {
-      const offset = state.nextPageOffset;
-      state.nextPageOffset += input.pageSize;
+  const plan = state.plan;
+  const hasNext = () =>
+    plan ? plan.applyStarted < plan.offsetsToApply.length : state.nextPageOffset < state.employeesTotal;
+  const next = (): number => {
+    if (plan) return plan.offsetsToApply[plan.applyStarted++]!;
+    const offset = state.nextPageOffset;
+    state.nextPageOffset += input.pageSize;
+    return offset;
+  };
+  await runWindow(
+    input,
+    input.pagesInFlight,
+    hasNext,
+    async () => {
+      const offset = next();
       const child: ChildWorkflowHandle<typeof importPage> = await startChild(importPage, {
         workflowId: pageWorkflowId(workflowId, firstExecutionRunId, offset),
         args: [
@@ -278,23 +413,239 @@ async function stagePages(
             createState: input.createState,
             allowReactivation: input.allowReactivation,
             dryRun: input.dryRun,
+            ...(plan ? { groupRules: rules } : {}),
+            ...pageExtras(input, state),
           },
         ],
       });
-      inFlight.set(offset, child.result());
+      return { result: child.result() };
+    },
+    (done) => {
+      state.pagesDone++;
+      state.counts = addOutcomeCounts(state.counts, done.counts);
+      countEmployees(done.counts);
+      ({ problems: state.problems, truncated: state.truncated } = collectProblems(state, done.results));
+      // The directory may have grown since the scan: read on to its current end.
+      if (!plan) state.employeesTotal = Math.max(state.employeesTotal, done.totalElements);
+      if (state.pagesDone % SEARCH_ATTRIBUTE_EVERY_PAGES === 0) publish();
+    },
+  );
+  return !hasNext();
+}
+
+/**
+ * The preview: every page planned by a child of its own (one activity: reads only), a
+ * window of them at a time. A page with nothing to write is done here (its planned outcomes
+ * are the run's); the others are listed to be applied.
+ */
+async function planPages(
+  input: ImportInput,
+  state: ImportState,
+  scan: DirectoryScan,
+  rules: GroupRules,
+  publish: () => void,
+): Promise<boolean> {
+  const plan = state.plan!;
+  const { workflowId, firstExecutionRunId } = workflowInfo();
+  // Previews only read, so twice the window keeps the worker's activity slots busy.
+  await runWindow(
+    input,
+    Math.min(2 * input.pagesInFlight, 40),
+    () => plan.nextOffset < state.employeesTotal,
+    async () => {
+      const offset = plan.nextOffset;
+      plan.nextOffset += input.pageSize;
+      const child: ChildWorkflowHandle<typeof importPage> = await startChild(importPage, {
+        workflowId: planWorkflowId(workflowId, firstExecutionRunId, offset),
+        args: [
+          {
+            offset,
+            limit: input.pageSize,
+            heldBack: scan.heldBack,
+            idSuffixedUsernames: scan.idSuffixedUsernames,
+            allEmployeesGroupId: rules.allEmployeesGroupId,
+            departmentGroupIds: rules.departmentGroupIds,
+            createState: input.createState,
+            allowReactivation: input.allowReactivation,
+            dryRun: true,
+            groupRules: rules,
+            supervisorCycle: scan.supervisorCycle,
+            mode: 'plan',
+            ...pageExtras(input, state),
+          },
+        ],
+      });
+      return { result: child.result() };
+    },
+    (done) => {
+      plan.pagesPlanned++;
+      plan.counts = addOutcomeCounts(plan.counts, done.counts);
+      plan.importedUsers += done.planned?.importedUsers ?? 0;
+      if (done.planned?.writes && !input.dryRun) {
+        plan.offsetsToApply.push(done.offset);
+        plan.pagesToApply++;
+      } else {
+        // Nothing to write on this page (or a dry run): its plan is its outcome.
+        state.pagesDone++;
+        state.counts = addOutcomeCounts(state.counts, done.counts);
+        if (!input.dryRun) countEmployees(done.counts);
+        ({ problems: state.problems, truncated: state.truncated } = collectProblems(state, done.results));
+      }
+      // The directory may have grown since the scan: read on to its current end.
+      state.employeesTotal = Math.max(state.employeesTotal, done.totalElements);
+      if (plan.pagesPlanned % SEARCH_ATTRIBUTE_EVERY_PAGES === 0) publish();
+    },
+  );
+  if (plan.nextOffset < state.employeesTotal) return false;
+  // Applied pages finish in offset order of the plan; keep the list sorted for the report.
+  plan.offsetsToApply.sort((x, y) => x - y);
+  return true;
+}
+
+/**
+ * Keeps up to `pagesInFlight` page children running while there is more to start and the
+ * history has room; hands each finished page to `onDone`. Returns with nothing in flight.
+ */
+async function runWindow(
+  input: ImportInput,
+  window: number,
+  hasNext: () => boolean,
+  /** Starts the next page child; resolves once it is started, with its eventual result. */
+  start: () => Promise<{ result: Promise<PageReport> }>,
+  onDone: (page: PageReport) => void,
+): Promise<void> {
+  const inFlight = new Map<number, Promise<{ id: number; page: PageReport }>>();
+  const shouldPause = () => historyIsLarge(input);
+  let key = 0;
+  while (inFlight.size > 0 || (hasNext() && !shouldPause())) {
+    while (inFlight.size < window && hasNext() && !shouldPause()) {
+      const { result } = await start();
+      const id = key++;
+      inFlight.set(
+        id,
+        result.then((page) => ({ id, page })),
+      );
     }
     if (inFlight.size === 0) break;
-    const done = await Promise.race([...inFlight.values()]);
-    inFlight.delete(done.offset);
-    state.pagesDone++;
-    state.counts = addOutcomeCounts(state.counts, done.counts);
-    countEmployees(done.counts);
-    ({ problems: state.problems, truncated: state.truncated } = collectProblems(state, done.results));
-    // The directory may have grown since the scan: read on to its current end.
-    state.employeesTotal = Math.max(state.employeesTotal, done.totalElements);
-    if (state.pagesDone % SEARCH_ATTRIBUTE_EVERY_PAGES === 0) publish();
+    // One finished page per turn: removed here, not when it settles, so none is lost when
+    // several settle at once.
+    const { id, page } = await Promise.race([...inFlight.values()]);
+    inFlight.delete(id);
+    onDone(page);
   }
-  return state.nextPageOffset >= state.employeesTotal;
+}
+
+/** What a page child needs beyond the page: the delta's start, and activation timing. */
+function pageExtras(
+  input: ImportInput,
+  state: ImportState,
+): { updatedSince?: string; activation?: { localTime: string; timeZone: string } } {
+  return {
+    ...(state.sync?.updatedSince ? { updatedSince: state.sync.updatedSince } : {}),
+    ...(input.activation.onHireDate
+      ? { activation: { localTime: input.activation.localTime, timeZone: input.activation.timeZone } }
+      : {}),
+  };
+}
+
+/** The import's groups as the page steps need them: ids, names, and the leave rules. */
+function groupRules(
+  input: ImportInput,
+  groups: EnsuredGroups,
+  plan: { allEmployeesGroup: string | null; departmentGroups: { department: string; groupName: string }[] },
+): GroupRules {
+  const groupNames: Record<string, string> = {};
+  if (groups.allEmployeesGroupId && plan.allEmployeesGroup)
+    groupNames[groups.allEmployeesGroupId] = plan.allEmployeesGroup;
+  for (const { department, groupName } of plan.departmentGroups) {
+    const id = groups.departmentGroupIds[departmentKey(department)];
+    if (id) groupNames[id] = groupName;
+  }
+  return {
+    allEmployeesGroupId: groups.allEmployeesGroupId,
+    departmentGroupIds: groups.departmentGroupIds,
+    departmentGroupPattern: input.groups.perDepartment ? input.groups.departmentGroupPattern : null,
+    removeLeavers: input.groups.removeLeavers,
+    groupNames,
+  };
+}
+
+/** Tells the admin a run waits for them: what it would do, why it paused, how to decide. */
+async function requestApproval(input: ImportInput, state: ImportState): Promise<void> {
+  const approval = state.approval!;
+  const { workflowId } = workflowInfo();
+  const text = [
+    `A Personio → JumpCloud import is waiting for approval before it writes anything.`,
+    `Why: ${approval.reasons.join('; ')}.`,
+    `Plan: ${countsLine(state.plan!.counts)} (${state.plan!.importedUsers} employees already in JumpCloud).`,
+    `It rejects itself at ${approval.expiresAt} unless someone decides:`,
+    `  npm run cli -- approve ${workflowId} --by "<your name>"     (or: reject)`,
+    `  temporal workflow update execute --workflow-id ${workflowId} --name approve --input '{"by":"<your name>"}'`,
+    `The full plan: npm run cli -- report ${workflowId} --format csv`,
+  ].join('\n');
+  await sendNotification({
+    subject: `Personio import needs approval: ${approval.reasons[0] ?? ''}`,
+    text,
+    summary: { workflowId, awaitingApproval: approval.reasons, counts: state.plan!.counts },
+    email: input.notify.email,
+    webhookUrl: input.notify.webhookUrl,
+  });
+}
+
+/** Temporal's duration strings as the input allows them ("90s", "15m", "24h", "7d"). */
+function msFromDuration(duration: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(duration);
+  if (!match) throw new Error(`not a duration: ${duration}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    match[2] as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
+  return Number(match[1]) * unit;
+}
+
+/** The run's report; `bindings` is null when nothing was applied (rejected at approval). */
+function finishedReport(
+  input: ImportInput,
+  state: ImportState,
+  groups: EnsuredGroups,
+  bindings: Awaited<ReturnType<Activities['bindGroupsToApplications']>> | null,
+): ImportReport {
+  const applied = !input.dryRun && bindings !== null;
+  return {
+    // Rejected at approval: what the plan would have done (nothing was).
+    counts: !applied && !input.dryRun && state.plan ? state.plan.counts : state.counts,
+    problems: state.problems,
+    truncated: state.truncated,
+    dryRun: input.dryRun,
+    startedAt: new Date(state.startedAt).toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationMs: Date.now() - state.startedAt,
+    employeesTotal: state.employeesTotal,
+    pageSize: input.pageSize,
+    pages: Math.ceil(state.employeesTotal / input.pageSize),
+    firstRunId: workflowInfo().firstExecutionRunId,
+    managers: state.managers,
+    groups: {
+      created: bindings === null ? [] : groups.created,
+      bound: bindings?.bound ?? [],
+      alreadyBound: bindings?.alreadyBound ?? 0,
+      missingApplications: bindings?.missingApplications ?? [],
+    },
+    notified: null,
+    ...(state.plan
+      ? {
+          plan: {
+            counts: state.plan.counts,
+            importedUsers: state.plan.importedUsers,
+            pagesPlanned: state.plan.pagesPlanned,
+            pagesToApply: state.plan.pagesToApply,
+            safeguardBreaches: safeguardBreaches(state.plan, input.safeguards),
+          },
+          approval: state.approval ?? null,
+          applied,
+        }
+      : {}),
+    ...(state.sync ? { sync: nextSyncState(state.sync, state.startedAt, state.counts.failed) } : {}),
+  };
 }
 
 /** Time to continue as new: past the input's event budget, or when the server suggests it. */
@@ -325,6 +676,7 @@ async function linkManagers(input: ImportInput, state: ImportState, scan: Direct
           limit: input.pageSize,
           supervisorCycle: scan.supervisorCycle,
           dryRun: input.dryRun,
+          ...(state.sync?.updatedSince ? { updatedSince: state.sync.updatedSince } : {}),
         }).then((links) => ({ offset, links })),
       );
     }

@@ -5,15 +5,19 @@
  */
 import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { ActivationSettings } from '../activities/activation-time-of.js';
 import type { PageEmployee } from '../activities/fetch-page.js';
+import { cancelActivationTimer, ensureActivationTimer } from './activation-timers.js';
 import type { HeldBack } from '../domain/directory-scan.js';
 import { countOutcomes, type EmployeeResult } from '../domain/outcomes.js';
 import { groupIdsFor } from '../domain/page-groups.js';
+import type { GroupRules } from '../domain/page-groups.js';
 import type { CreateState } from '../domain/status-rules.js';
 import { shortCall } from './activity-options.js';
 import type { PageReport } from './import-api.js';
 
-const { fetchEmployeePage, fetchAndSettlePage, stageEmployee } = proxyActivities<Activities>(shortCall);
+const { fetchEmployeePage, fetchAndSettlePage, planPage, stageEmployee } =
+  proxyActivities<Activities>(shortCall);
 
 export interface PageRequest {
   offset: number;
@@ -25,9 +29,20 @@ export interface PageRequest {
   createState: CreateState;
   allowReactivation: boolean;
   dryRun: boolean;
+  /** The import's groups in full (names, leave rules); absent in runs recorded before. */
+  groupRules?: GroupRules;
+  /** Read only employees changed since then (a delta run). */
+  updatedSince?: string | null;
+  /** `plan`: preview the page (reads only); `apply` (the default): stage it. */
+  mode?: 'plan' | 'apply';
+  /** For the plan's manager changes. */
+  supervisorCycle?: number[];
+  /** Activation on the hire date (input `activation.onHireDate`): how to time it. */
+  activation?: ActivationSettings;
 }
 
 export async function importPage(request: PageRequest): Promise<PageReport> {
+  if (request.mode === 'plan') return planOnePage(request);
   // Employees whose JumpCloud user is already as desired (a re-run's usual case) are settled
   // by the page activity in one batch (activities/settle-page.ts); only the rest get an
   // activity each. Patched, so pages recorded before this change replay the old way.
@@ -41,6 +56,9 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
         createState: request.createState,
         allowReactivation: request.allowReactivation,
         dryRun: request.dryRun,
+        ...(request.groupRules ? { groupRules: request.groupRules } : {}),
+        ...(request.updatedSince ? { updatedSince: request.updatedSince } : {}),
+        ...(request.activation ? { activation: request.activation } : {}),
       })
     : { ...(await fetchEmployeePage(request.offset, request.limit)), settled: [] };
   const heldBack = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
@@ -59,15 +77,66 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
         createState: request.createState,
         allowReactivation: request.allowReactivation,
         dryRun: request.dryRun,
+        ...(request.groupRules ? { groupRules: request.groupRules } : {}),
+        ...(request.activation ? { activation: request.activation } : {}),
       }),
     ),
   );
   const results = [...page.skipped, ...page.settled, ...staged];
+  if (request.activation) await keepActivationTimers(results, request.activation);
   return {
     offset: request.offset,
     results,
     counts: countOutcomes(results),
     totalElements: page.totalElements,
+  };
+}
+
+/**
+ * One durable timer per staged user with a hire date ahead (started, or moved when the date
+ * changed); a user suspended before their start (a cancelled hire) has theirs cancelled.
+ */
+async function keepActivationTimers(
+  results: EmployeeResult[],
+  activation: ActivationSettings,
+): Promise<void> {
+  for (const r of results) {
+    if (r.activateAt && r.jumpcloudUserId) {
+      await ensureActivationTimer({
+        personioId: r.personioId,
+        jumpcloudUserId: r.jumpcloudUserId,
+        activateAt: r.activateAt,
+        localTime: activation.localTime,
+        timeZone: activation.timeZone,
+      });
+    } else if (r.outcome === 'suspended') {
+      await cancelActivationTimer(r.personioId, 'the hire was cancelled: suspended before the start date');
+    }
+  }
+}
+
+/** The preview of one page: one activity, reads only; the page's full plan is its report. */
+async function planOnePage(request: PageRequest): Promise<PageReport> {
+  const planned = await planPage({
+    offset: request.offset,
+    limit: request.limit,
+    heldBack: request.heldBack,
+    allEmployeesGroupId: request.allEmployeesGroupId,
+    departmentGroupIds: request.departmentGroupIds,
+    createState: request.createState,
+    allowReactivation: request.allowReactivation,
+    dryRun: true,
+    groupRules: request.groupRules!,
+    idSuffixedUsernames: request.idSuffixedUsernames,
+    supervisorCycle: request.supervisorCycle ?? [],
+    ...(request.updatedSince ? { updatedSince: request.updatedSince } : {}),
+  });
+  return {
+    offset: request.offset,
+    results: planned.results,
+    counts: countOutcomes(planned.results),
+    totalElements: planned.totalElements,
+    planned: { writes: planned.writes, importedUsers: planned.importedUsers },
   };
 }
 

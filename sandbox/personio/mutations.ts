@@ -9,6 +9,7 @@ import { EmployeeFactory } from './generate.js';
 import {
   employeeStatuses,
   isOrgUnit,
+  type CustomValue,
   type EmployeeRecord,
   type EmployeeStatus,
   type OrgUnit,
@@ -38,12 +39,16 @@ export interface EmployeeMutations {
   terminate(id: number, date?: string): EmployeeRecord;
   /** Clear the termination, set status active and the hire date to today. */
   rehire(id: number): EmployeeRecord;
+  /** Move the hire date ("YYYY-MM-DD" or a Personio date), as when a start is postponed. */
+  changeHireDate(id: number, date: string): EmployeeRecord;
   /** A department name (existing or new), an {id, name}, or null. */
   moveDepartment(id: number, department: string | OrgUnit | null): EmployeeRecord;
   changeEmail(id: number, email: string): EmployeeRecord;
   changeName(id: number, firstName: string, lastName: string): EmployeeRecord;
   setStatus(id: number, status: EmployeeStatus): EmployeeRecord;
   setSupervisor(id: number, supervisorId: number | null): EmployeeRecord;
+  /** A custom attribute's value (`dynamic_<id>`); null clears it. */
+  setCustomAttribute(id: number, key: string, value: CustomValue): EmployeeRecord;
   remove(id: number): EmployeeRecord;
 }
 
@@ -164,6 +169,13 @@ export function createMutations(
       );
     },
 
+    changeHireDate(id, date) {
+      existing(id);
+      const hireDate = normaliseCalendarDate(date);
+      if (!hireDate) throw new MutationError(422, `invalid hireDate ${date}`);
+      return copy(store.update(id, ['hire_date'], (e) => (e.hireDate = hireDate)));
+    },
+
     moveDepartment(id, department) {
       existing(id);
       const target = resolveDepartment(department);
@@ -196,6 +208,12 @@ export function createMutations(
       existing(id);
       if (supervisorId !== null) existing(supervisorId);
       return copy(store.update(id, ['supervisor'], (e) => (e.supervisorId = supervisorId)));
+    },
+
+    setCustomAttribute(id, key, value) {
+      existing(id);
+      if (!/^dynamic_\d+$/.test(key)) throw new MutationError(422, `not a custom attribute key: ${key}`);
+      return copy(store.update(id, [key], (e) => (e.custom[key] = value)));
     },
 
     remove(id) {

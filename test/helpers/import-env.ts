@@ -17,6 +17,7 @@ import {
 } from '../../sandbox/personio/server.js';
 import type { NotifySettings, WorkerTuning } from '../../config/env.js';
 import type { ImportDeps } from '../../activities/deps.js';
+import type { AttributeMapping } from '../../domain/attribute-mapping.js';
 import { importEmployees } from '../../workflows/index.js';
 import type { ImportReport } from '../../workflows/import-api.js';
 import type { ImportInputOptions } from '../../domain/import-input.js';
@@ -28,6 +29,8 @@ export interface ImportEnvOptions {
   notify?: Partial<NotifySettings>;
   tuning?: Partial<WorkerTuning>;
   credentials?: { personioClientSecret?: string; jumpcloudApiKey?: string };
+  /** The worker's attribute mapping (ATTRIBUTE_MAPPING_FILE); default: the README table. */
+  mapping?: AttributeMapping;
 }
 
 /**
@@ -74,6 +77,8 @@ export async function startImportEnv(
       },
       tuning,
       { from: 'sync@example.test', defaultRecipients: [], ...options.notify },
+      undefined,
+      options.mapping,
     );
   const taskQueue = taskQueueFor(testName);
   const { client } = await testTemporal();

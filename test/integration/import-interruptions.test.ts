@@ -39,7 +39,7 @@ test('a JumpCloud key revoked mid-run stops the import clearly; the next run fin
     });
     for (let i = 0; i < 600; i++) {
       const p = await handle.query(progressQuery).catch(() => null);
-      if (p && p.pagesDone >= 3) break;
+      if (p && p.phase === 'staging' && p.pagesDone >= 3) break;
       await sleep(50);
     }
     env.jumpcloud.setApiKey('a-new-key-after-revocation');
@@ -105,7 +105,7 @@ test('cancelling mid-run stops promptly, says how far it got, and leaves only co
       });
       for (let i = 0; i < 600; i++) {
         const p = await handle.query(progressQuery).catch(() => null);
-        if (p && p.pagesDone >= 2) break;
+        if (p && p.phase === 'staging' && p.pagesDone >= 2) break;
         await sleep(50);
       }
       const cancelledAt = Date.now();

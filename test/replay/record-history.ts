@@ -5,6 +5,7 @@
  *
  *   npm run record-history -- ping
  *   npm run record-history -- import     (the import's first run and one page child)
+ *   npm run record-history -- activation (one hire-date activation, moved once by signal)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,11 +20,13 @@ import {
   SANDBOX_CLIENT_ID,
   SANDBOX_CLIENT_SECRET,
 } from '../../sandbox/personio/server.js';
+import { formatDayOf } from '../../sandbox/personio/dates.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { createImportDeps } from '../../worker/import-deps.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { pageWorkflowId } from '../../workflows/import-api.js';
-import { importEmployees, ping } from '../../workflows/index.js';
+import { rescheduleActivationSignal } from '../../workflows/activate-on-hire-date.js';
+import { activateOnHireDate, importEmployees, ping } from '../../workflows/index.js';
 
 const taskQueue = 'record-history';
 interface Recorded {
@@ -48,25 +51,7 @@ const scenarios: Record<string, Scenario> = {
     await personio.listen(0);
     await jumpcloud.listen(0);
     try {
-      const deps = createImportDeps(
-        {
-          personio: {
-            baseUrl: personio.url,
-            clientId: SANDBOX_CLIENT_ID,
-            clientSecret: SANDBOX_CLIENT_SECRET,
-            appId: 'RECORD',
-          },
-          jumpcloud: { baseUrl: jumpcloud.url, apiKey: SANDBOX_JUMPCLOUD_API_KEY, orgId: undefined },
-        },
-        {
-          maxConcurrentActivities: 8,
-          jumpcloudMaxConcurrency: 4,
-          jumpcloudRequestsPerSecond: null,
-          personioMaxConcurrency: 2,
-          personioRequestsPerSecond: null,
-        },
-        { from: 'record@localhost', defaultRecipients: [] },
-      );
+      const deps = sandboxDeps(personio.url, jumpcloud.url);
       const worker = await createWorker({ connection: native, taskQueue, deps });
       const workflowId = 'recorded-import';
       const handle = await client.workflow.start(importEmployees, {
@@ -92,7 +77,78 @@ const scenarios: Record<string, Scenario> = {
       await jumpcloud.close();
     }
   },
+
+  /** A staged new hire's timer, moved earlier once by signal, then the check and the activation. */
+  async activation(client, native) {
+    const personio = createPersonioSandbox({ employees: 3, seed: 3 });
+    const jumpcloud = createJumpCloudSandbox();
+    await personio.listen(0);
+    await jumpcloud.listen(0);
+    try {
+      const employee = personio.data.hire({ hireDate: formatDayOf(Date.now()) });
+      const [user] = jumpcloud.seedUsers([
+        {
+          username: 'recorded.hire',
+          email: 'recorded.hire@example.test',
+          employeeIdentifier: String(employee.id),
+          state: 'STAGED',
+        },
+      ]);
+      const worker = await createWorker({
+        connection: native,
+        taskQueue,
+        deps: sandboxDeps(personio.url, jumpcloud.url),
+      });
+      const workflowId = 'recorded-activation';
+      const result = await worker.runUntil(async () => {
+        const handle = await client.workflow.start(activateOnHireDate, {
+          taskQueue,
+          workflowId,
+          args: [
+            {
+              personioId: employee.id,
+              jumpcloudUserId: user!._id,
+              activateAt: new Date(Date.now() + 3_600_000).toISOString(),
+              // Today's midnight in the sandbox's zone: the check sees no later hire date.
+              localTime: '00:00',
+              timeZone: 'Europe/Berlin',
+            },
+          ],
+        });
+        await handle.signal(rescheduleActivationSignal, new Date(Date.now() + 2000).toISOString());
+        return handle.result();
+      });
+      if (result.outcome !== 'activated') throw new Error(`expected an activation, got ${result.outcome}`);
+      return [{ file: 'activation', workflowId }];
+    } finally {
+      await personio.close();
+      await jumpcloud.close();
+    }
+  },
 };
+
+/** The real API clients, pointed at the sandboxes. */
+function sandboxDeps(personioUrl: string, jumpcloudUrl: string) {
+  return createImportDeps(
+    {
+      personio: {
+        baseUrl: personioUrl,
+        clientId: SANDBOX_CLIENT_ID,
+        clientSecret: SANDBOX_CLIENT_SECRET,
+        appId: 'RECORD',
+      },
+      jumpcloud: { baseUrl: jumpcloudUrl, apiKey: SANDBOX_JUMPCLOUD_API_KEY, orgId: undefined },
+    },
+    {
+      maxConcurrentActivities: 8,
+      jumpcloudMaxConcurrency: 4,
+      jumpcloudRequestsPerSecond: null,
+      personioMaxConcurrency: 2,
+      personioRequestsPerSecond: null,
+    },
+    { from: 'record@localhost', defaultRecipients: [] },
+  );
+}
 
 const name = process.argv[2] ?? '';
 const scenario = scenarios[name];

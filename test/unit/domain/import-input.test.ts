@@ -30,12 +30,22 @@ describe('parseImportInput', () => {
         allEmployeesGroup: 'Personio Import',
         perDepartment: false,
         departmentGroupPattern: 'Personio - {department}',
+        removeLeavers: false,
       },
       applications: ['Personio Import'],
       notify: { when: 'auto', threshold: 100, email: [], webhookUrl: null },
       pagesInFlight: 4,
       continueAsNewAfterEvents: 6000,
       dryRun: false,
+      safeguards: {
+        maxSuspensions: 25,
+        maxSuspensionsPercent: 10,
+        maxChangesPercent: 30,
+        minimumImportedUsers: 20,
+        approvalTimeout: '72h',
+      },
+      sync: { mode: 'full', updatedSince: null, fullReconcileEvery: '24h' },
+      activation: { onHireDate: false, localTime: '09:00', timeZone: 'Europe/Berlin' },
     });
   });
 
@@ -60,7 +70,12 @@ describe('parseImportInput', () => {
       pageSize: 50,
       createState: 'ACTIVATED',
       allowReactivation: true,
-      groups: { allEmployeesGroup: null, perDepartment: true, departmentGroupPattern: 'Dept {department}' },
+      groups: {
+        allEmployeesGroup: null,
+        perDepartment: true,
+        departmentGroupPattern: 'Dept {department}',
+        removeLeavers: true,
+      },
       applications: [],
       notify: {
         when: 'always',
@@ -71,8 +86,29 @@ describe('parseImportInput', () => {
       pagesInFlight: 20,
       continueAsNewAfterEvents: 500,
       dryRun: true,
+      safeguards: null,
+      sync: { mode: 'delta', updatedSince: '2026-11-01T08:00:00Z', fullReconcileEvery: '7d' },
+      activation: { onHireDate: true, localTime: '08:30', timeZone: 'America/New_York' },
     };
     assert.deepEqual(input(options), options);
+  });
+
+  it('names each bad safeguard, sync and activation field with its rule', () => {
+    assert.deepEqual(
+      problems({
+        safeguards: { approvalTimeout: '3 days', maxChangesPercent: 120 },
+        sync: { mode: 'hourly', updatedSince: 'yesterday' },
+        activation: { localTime: '9', timeZone: 'Mars/Base' },
+      }).map((p) => p.message),
+      [
+        'safeguards.maxChangesPercent: must be a percentage between 0 and 100, or null (rule off); got 120',
+        'safeguards.approvalTimeout: must be a duration like "30s", "15m", "24h" or "7d"; got "3 days"',
+        'sync.mode: must be "full", "delta" or "auto"; got "hourly"',
+        'sync.updatedSince: must be an ISO 8601 date or date-time like "2026-11-01" or "2026-11-01T08:00:00Z"; got "yesterday"',
+        'activation.localTime: must be a time of day like "09:00" (24-hour clock); got "9"',
+        'activation.timeZone: must be an IANA time zone like "Europe/Berlin" or "UTC"; got "Mars/Base"',
+      ],
+    );
   });
 
   it('names the field, the rule and the rejected value', () => {

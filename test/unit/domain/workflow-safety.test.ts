@@ -8,7 +8,10 @@ import { describe, it } from 'node:test';
 const domainDir = new URL('../../../domain/', import.meta.url);
 // Packages that run inside the workflow sandbox.
 const ALLOWED_PACKAGES = new Set(['zod', '@temporalio/common', '@temporalio/workflow']);
-const ACTIVITY_ONLY = new Map([['username.ts', new Set(['@sindresorhus/transliterate'])]]);
+const ACTIVITY_ONLY = new Map([
+  ['username.ts', new Set(['@sindresorhus/transliterate'])],
+  ['activation-time.ts', new Set(['luxon'])],
+]);
 
 function importsOf(source: string): string[] {
   return [...source.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gm)].map(

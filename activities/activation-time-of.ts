@@ -1,0 +1,31 @@
+/**
+ * When a staged user should be activated (the input's `activation` on): their hire date at
+ * the configured local time, if that lies ahead. Computed where the staging steps see the
+ * employee and the user's state; the page workflow then keeps one durable timer per user
+ * (workflows/activation-timers.ts).
+ */
+import { activationInstant, activationDue, ActivationTimeError } from '../domain/activation-time.js';
+import type { PageEmployee } from './fetch-page.js';
+
+export interface ActivationSettings {
+  localTime: string;
+  timeZone: string;
+}
+
+/** The instant to activate at, or undefined: activation off, no hire date, or already past. */
+export function activateAtFor(
+  employee: Pick<PageEmployee, 'hireDate'>,
+  userState: string | undefined,
+  activation: ActivationSettings | undefined,
+  now = Date.now(),
+): string | undefined {
+  if (!activation || userState !== 'STAGED' || !employee.hireDate) return undefined;
+  try {
+    const instant = activationInstant(employee.hireDate, activation.localTime, activation.timeZone);
+    return activationDue(instant, now) ? undefined : instant;
+  } catch (err) {
+    // An impossible hire date (Personio accepts 2026-02-30): no timer; the admin activates by hand.
+    if (err instanceof ActivationTimeError) return undefined;
+    throw err;
+  }
+}
