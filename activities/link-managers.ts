@@ -50,8 +50,11 @@ export function createLinkManagerActivities(deps: Partial<ImportDeps>) {
         const page = await personio.listEmployees({
           offset: request.offset,
           limit: request.limit,
-          attributes: ['first_name', 'last_name', 'status', 'supervisor'],
-          ...(request.updatedSince ? { updatedSince: request.updatedSince } : {}),
+          // A delta reads exactly the pages the staging step read: with a projection, Personio
+          // would select only employees whose projected attributes changed.
+          ...(request.updatedSince
+            ? { updatedSince: request.updatedSince }
+            : { attributes: ['first_name', 'last_name', 'status', 'supervisor'] }),
         });
         const pairs: { personioId: number; supervisorId: number | null }[] = [];
         for (const record of page.records) {

@@ -112,3 +112,13 @@ export function asValueChange(change: { field: string; from: unknown; to: unknow
   const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
   return { field: change.field, from: text(change.from), to: text(change.to) };
 }
+
+/** The fields a new user is created with (those with a value), as plans and reports name them. */
+export function createdFieldNames(desired: DesiredUser): string[] {
+  return [
+    ...Object.entries(desired.fields)
+      .filter(([, value]) => value !== '')
+      .map(([field]) => field),
+    ...(desired.attributes.values.length > 0 ? ['attributes'] : []),
+  ];
+}

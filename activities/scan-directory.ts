@@ -38,7 +38,9 @@ export function createScanActivities(deps: Partial<ImportDeps>) {
     async countChangedEmployees(updatedSince: string): Promise<number> {
       const personio = required(deps.personio, 'Personio client');
       return asActivity(async () => {
-        const page = await personio.listEmployees({ offset: 0, limit: 1, attributes: ['status'], updatedSince });
+        // No attributes[] projection: with one, Personio counts only employees whose projected
+        // attributes changed, and a name or department change would read as a quiet tick.
+        const page = await personio.listEmployees({ offset: 0, limit: 1, updatedSince });
         return page.totalElements;
       });
     },

@@ -26,7 +26,7 @@ import { asActivity } from './failures.js';
 import { createFetchPageActivities, type FetchedPage, type PageEmployee } from './fetch-page.js';
 import { GroupMembers } from './group-members.js';
 import { activateAtFor, type ActivationSettings } from './activation-time-of.js';
-import { asValueChange, stateOf } from './plan-employee.js';
+import { asValueChange, createdFieldNames, stateOf } from './plan-employee.js';
 import { lookUp, membershipChanges, planPageEmployees, type PlannedEmployee } from './page-plan.js';
 import { baseUsername, usernameCandidate } from '../domain/username.js';
 
@@ -185,10 +185,7 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
             results.push({
               personioId,
               outcome: 'created',
-              changedFields: [
-                ...fields.map(([field]) => field),
-                ...(attributes.length > 0 ? ['attributes'] : []),
-              ],
+              changedFields: createdFieldNames(plan.desired),
               changes: [
                 ...fields.map(([field, to]) => asValueChange({ field, from: '', to })),
                 ...attributes,

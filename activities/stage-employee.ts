@@ -24,7 +24,7 @@ import { desiredFieldsFor, type DesiredFieldsOf } from './desired-fields.js';
 import type { PageEmployee } from './fetch-page.js';
 import { groupIdsToLeave } from './page-plan.js';
 import { activateAtFor, type ActivationSettings } from './activation-time-of.js';
-import { matchByEmail, planEmployee, stateOf, type Match } from './plan-employee.js';
+import { createdFieldNames, matchByEmail, planEmployee, stateOf, type Match } from './plan-employee.js';
 
 export { stateOf };
 
@@ -105,7 +105,7 @@ export async function stage(
 
     case 'create': {
       if (request.dryRun)
-        return { personioId, outcome: 'created', changedFields: createdFields(plan.desired) };
+        return { personioId, outcome: 'created', changedFields: createdFieldNames(plan.desired) };
       plans.planned({ outcome: 'created' });
       const created = await createUser(jumpcloud, request, plan.desired, plan.state);
       if ('conflict' in created) return { personioId, outcome: 'skipped', reason: created.conflict };
@@ -114,6 +114,7 @@ export async function stage(
       return {
         personioId,
         outcome: 'created',
+        changedFields: createdFieldNames(plan.desired),
         jumpcloudUserId: created.user._id,
         ...(activateAt ? { activateAt } : {}),
       };
@@ -229,10 +230,6 @@ export function isAlreadyExists(err: unknown): boolean {
 }
 
 /** The fields a create writes: those with a value, and `attributes` when the mapping has some. */
-function createdFields(desired: DesiredUser): string[] {
-  return [...Object.keys(desired.fields), ...(desired.attributes.values.length > 0 ? ['attributes'] : [])];
-}
-
 function fieldNames(changes: UserChange[]): string[] {
   return changes.map((c) => c.field);
 }

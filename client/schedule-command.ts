@@ -237,7 +237,10 @@ export function formatScheduleRow(row: ScheduleRow): string[] {
     `${row.scheduleId}  every ${every}  ${row.paused ? 'PAUSED' : 'active'}  overlap ${row.overlap}  task queue ${row.taskQueue}`,
   ];
   if (row.note) lines.push(`  note          ${row.note}`);
-  if (row.fullReconcileEvery) lines.push(`  full reconcile every ${row.fullReconcileEvery}`);
+  // The default note already says it; a note of the user's does not.
+  if (row.fullReconcileEvery && !row.note?.includes(`full reconcile every ${row.fullReconcileEvery}`)) {
+    lines.push(`  full reconcile every ${row.fullReconcileEvery}`);
+  }
   lines.push(`  next run      ${row.paused ? '(paused)' : (row.nextRun?.toISOString() ?? '-')}`);
   for (const id of row.running) lines.push(`  running       ${id}`);
   if (row.lastRun) {

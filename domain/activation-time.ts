@@ -8,7 +8,8 @@ import { DateTime } from 'luxon';
 
 /** The calendar date at the start of a Personio date or date-time, as written. */
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/;
-const LOCAL_TIME = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
+/** "HH:MM", optionally with seconds (tests use them for timers a few seconds ahead). */
+const LOCAL_TIME = /^([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?$/;
 
 /** An input activationInstant cannot turn into an instant; the message names the value's problem. */
 export class ActivationTimeError extends Error {
@@ -44,6 +45,7 @@ export function activationInstant(hireDate: string, localTime: string, timeZone:
       day: Number(date[3]),
       hour: Number(time[1]),
       minute: Number(time[2]),
+      second: Number(time[3] ?? 0),
     },
     { zone: timeZone },
   );

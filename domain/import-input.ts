@@ -78,7 +78,7 @@ const percent = z
 /** "HH:MM" on a 24-hour clock. */
 const localTime = z
   .string({ error: rule('must be a time of day like "09:00"') })
-  .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, {
+  .regex(/^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/, {
     error: rule('must be a time of day like "09:00" (24-hour clock)'),
   });
 

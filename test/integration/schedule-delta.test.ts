@@ -97,6 +97,8 @@ test('scheduled delta sync: a quiet tick writes nothing, and a failed run loses 
     // 2. Nothing changed in Personio: a delta since the first run's watermark, nothing read
     //    (the margin re-reads the last 5 minutes, and nobody changed in them), nothing written.
     env.jumpcloud.stats.clear();
+    // Watermarks have whole seconds: let one pass, so the quiet run's can be seen to move.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const quiet = await tick(env, schedule, 2);
     assert.ok(quiet.report, `the quiet run failed: ${String(quiet.error)}`);
     assert.equal(quiet.report.sync.mode, 'delta');
@@ -146,7 +148,11 @@ test('scheduled delta sync: a quiet tick writes nothing, and a failed run loses 
     assert.ok(recovered.report, `the run after the failure failed: ${String(recovered.error)}`);
     assert.equal(recovered.report.sync.mode, 'delta');
     assert.equal(recovered.report.sync.updatedSince, quiet.report.sync.watermark);
-    assert.equal(totalOutcomes(recovered.report.counts), 1, 'only the changed employee was read');
+    assert.equal(
+      totalOutcomes(recovered.report.counts),
+      1,
+      `only the changed employee was read: ${JSON.stringify({ counts: recovered.report.counts, sync: recovered.report.sync, total: recovered.report.employeesTotal, plan: recovered.report.plan })}`,
+    );
     assert.equal(recovered.report.counts.updated, 1);
     const after = await userFor(env, renamed);
     assert.equal(after?.firstname, 'Delta');
