@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { formatDayOf } from '../../sandbox/personio/dates.js';
 import type { activateOnHireDate } from '../../workflows/activate-on-hire-date.js';
 import { activationWorkflowId } from '../../workflows/activation-timers.js';
+import { importEmployees } from '../../workflows/index.js';
 import { startImportEnv } from '../helpers/import-env.js';
 
 const ZONE = 'Europe/Berlin';
@@ -50,7 +51,7 @@ test('the import starts activation timers; one fires, a cancelled hire cancels i
     env.jumpcloud.store.allUsers().find((u) => u.employeeIdentifier === String(personioId));
 
   await env.withImportWorker(async () => {
-    const first = await env.client.workflow.execute('importEmployees', {
+    const first = await env.client.workflow.execute(importEmployees, {
       taskQueue: env.taskQueue,
       workflowId: `${env.taskQueue}-first`,
       args: [input],
@@ -72,7 +73,7 @@ test('the import starts activation timers; one fires, a cancelled hire cancels i
     );
     assert.equal((await cancelledTimer.describe()).status.name, 'RUNNING');
     env.personio.data.setStatus(cancelled.id, 'inactive');
-    const second = await env.client.workflow.execute('importEmployees', {
+    const second = await env.client.workflow.execute(importEmployees, {
       taskQueue: env.taskQueue,
       workflowId: `${env.taskQueue}-second`,
       args: [input],

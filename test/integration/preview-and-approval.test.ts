@@ -94,7 +94,11 @@ test('a preview writes nothing and shows exactly what applying right after it do
     const user = after.users.find((u) => u.employeeIdentifier === String(row.personioId))!;
     for (const change of row.changes.split('; ')) {
       const [, field, to] = /^(\w+): .* → (.*)$/.exec(change)!;
-      assert.equal(String(user[field!] ?? ''), to === '∅' ? '' : to, `${row.personioId}.${field}`);
+      assert.equal(
+        (user[field!] as string | undefined) ?? '',
+        to === '∅' ? '' : to,
+        `${row.personioId}.${field}`,
+      );
     }
   }
   const membersOf = (name: string) => after.groups.find((g) => g.name === name)!.members;

@@ -6,6 +6,7 @@
  *   npm run record-history -- ping
  *   npm run record-history -- import     (the import's first run and one page child)
  *   npm run record-history -- activation (one hire-date activation, moved once by signal)
+ *   npm run record-history -- approval   (a re-run the safeguards pause: preview, approve, apply)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ import { formatDayOf } from '../../sandbox/personio/dates.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { createImportDeps } from '../../worker/import-deps.js';
 import { installRuntime } from '../../worker/runtime.js';
-import { pageWorkflowId } from '../../workflows/import-api.js';
+import { approveUpdate, pageWorkflowId, planWorkflowId, progressQuery } from '../../workflows/import-api.js';
 import { rescheduleActivationSignal } from '../../workflows/activate-on-hire-date.js';
 import { activateOnHireDate, importEmployees, ping } from '../../workflows/index.js';
 
@@ -71,6 +72,79 @@ const scenarios: Record<string, Scenario> = {
       return [
         { file: 'import-first-run', workflowId, runId: handle.firstExecutionRunId },
         { file: 'import-page', workflowId: pageWorkflowId(workflowId, report.firstRunId, 0) },
+      ];
+    } finally {
+      await personio.close();
+      await jumpcloud.close();
+    }
+  },
+
+  /**
+   * A re-run that would suspend more users than allowed: it previews every page (plan
+   * children), waits for approval, is approved by update, and applies the pages with changes,
+   * continuing as new on the way; activation timers on, a new hire starting tomorrow.
+   */
+  async approval(client, native) {
+    const personio = createPersonioSandbox({ employees: 40, seed: 3, dirty: true });
+    const jumpcloud = createJumpCloudSandbox();
+    await personio.listen(0);
+    await jumpcloud.listen(0);
+    try {
+      const deps = sandboxDeps(personio.url, jumpcloud.url);
+      const worker = await createWorker({ connection: native, taskQueue, deps });
+      const input = {
+        pageSize: 10,
+        continueAsNewAfterEvents: 100,
+        groups: { perDepartment: true, removeLeavers: true },
+        notify: { when: 'never' as const },
+        activation: { onHireDate: true, localTime: '09:00', timeZone: 'Europe/Berlin' },
+      };
+      const workflowId = 'recorded-approval';
+      const report = await worker.runUntil(async () => {
+        await client.workflow.execute(importEmployees, {
+          taskQueue,
+          workflowId: 'recorded-approval-first',
+          args: [{ ...input, safeguards: null }],
+        });
+        let left = 3;
+        for (let id = 1001; left > 0; id++)
+          if (personio.data.get(id)?.status === 'active') {
+            personio.data.setStatus(id, 'inactive');
+            left--;
+          }
+        personio.data.hire({ hireDate: formatDayOf(Date.now() + 86_400_000) });
+        const handle = await client.workflow.start(importEmployees, {
+          taskQueue,
+          workflowId,
+          args: [{ ...input, safeguards: { maxSuspensions: 1 } }],
+        });
+        for (;;) {
+          const progress = await handle.query(progressQuery).catch(() => null);
+          if (progress?.phase === 'awaiting-approval') break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await handle.executeUpdate(approveUpdate, { args: [{ by: 'recorder' }] });
+        return handle.result();
+      });
+      if (report.approval?.decision !== 'approved') throw new Error('expected an approved run');
+      const { firstExecutionRunId } = await client.workflow
+        .getHandle(workflowId)
+        .describe()
+        .then((d) => ({
+          firstExecutionRunId: d.raw.workflowExecutionInfo?.firstRunId ?? report.firstRunId,
+        }));
+      // The applied page with the most history: it holds the new hire's activation timer.
+      let applied = { workflowId: '', events: 0 };
+      for await (const page of client.workflow.list({
+        query: `WorkflowId STARTS_WITH "${workflowId}/" AND WorkflowType = "importPage"`,
+      })) {
+        if (page.workflowId.includes('/page-') && page.historyLength > applied.events)
+          applied = { workflowId: page.workflowId, events: page.historyLength };
+      }
+      return [
+        { file: 'import-approved', workflowId, runId: firstExecutionRunId },
+        { file: 'import-plan-page', workflowId: planWorkflowId(workflowId, report.firstRunId, 0) },
+        { file: 'import-apply-page', workflowId: applied.workflowId },
       ];
     } finally {
       await personio.close();
