@@ -159,21 +159,6 @@ export async function stage(
   }
 }
 
-/**
- * Whether stage() would leave this user, found by employeeIdentifier, exactly as it is:
- * not held back, the status rules keep it as it is, and no managed field differs.
- */
-export function isInSync(
-  user: SystemUser,
-  request: Pick<StageRequest, 'employee' | 'heldBackReason' | 'createState' | 'allowReactivation'>,
-  desiredOf: DesiredFieldsOf = desiredFieldsFor({}),
-): boolean {
-  if (request.heldBackReason) return false;
-  if (user.employeeIdentifier !== String(request.employee.personioId)) return false;
-  const plan = planEmployee(request.employee, { user }, desiredOf(request.employee), request);
-  return plan.kind === 'change' && plan.outcome === 'unchanged' && plan.leftDepartment === null;
-}
-
 async function findExisting(jumpcloud: JumpCloudClient, employee: PageEmployee): Promise<Match> {
   const byId = await jumpcloud.findUser('employeeIdentifier', String(employee.personioId));
   if (byId) return { user: byId };

@@ -58,7 +58,7 @@ import {
   type PlanSummary,
 } from './import-api.js';
 import { importPage } from './import-page.js';
-import { nextSyncState, resolveSyncWindow, type SyncWindow } from './sync-window.js';
+import { nextSyncState, parseDuration, resolveSyncWindow, type SyncWindow } from './sync-window.js';
 
 const { checkCredentials } = proxyActivities<Activities>(credentialCheck);
 const { scanDirectory } = proxyActivities<Activities>(longRead);
@@ -253,7 +253,7 @@ export async function importEmployees(rawInput?: unknown, carried?: ImportState)
           state.approval = {
             reasons,
             requestedAt: new Date(now).toISOString(),
-            expiresAt: new Date(now + msFromDuration(input.safeguards!.approvalTimeout)).toISOString(),
+            expiresAt: new Date(now + (parseDuration(input.safeguards!.approvalTimeout) ?? 0)).toISOString(),
             decision: null,
             by: null,
             at: null,
@@ -590,16 +590,6 @@ async function requestApproval(input: ImportInput, state: ImportState): Promise<
     email: input.notify.email,
     webhookUrl: input.notify.webhookUrl,
   });
-}
-
-/** Temporal's duration strings as the input allows them ("90s", "15m", "24h", "7d"). */
-function msFromDuration(duration: string): number {
-  const match = /^(\d+)(ms|s|m|h|d)$/.exec(duration);
-  if (!match) throw new Error(`not a duration: ${duration}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
-    match[2] as 'ms' | 's' | 'm' | 'h' | 'd'
-  ];
-  return Number(match[1]) * unit;
 }
 
 /** The run's report; `bindings` is null when nothing was applied (rejected at approval). */
