@@ -64,6 +64,11 @@ export interface PlannedPage {
   writes: boolean;
   /** Employees matched to an existing JumpCloud user: the base of the safeguards' percentages. */
   importedUsers: number;
+  /**
+   * Users whose manager linking would change today's value, among supervisors who already
+   * have a user (a supervisor this run creates is linked only after it exists).
+   */
+  managerChanges: number;
 }
 
 export function createSettlePageActivities(deps: Partial<ImportDeps>) {
@@ -157,7 +162,8 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
           const { employee, plan } = entry;
           const personioId = employee.personioId;
           const groups = await membershipChanges(members, jumpcloud, entry, request.groupRules);
-          const manager = managers.get(personioId);
+          const planned = managers.get(personioId);
+          const manager = planned ? { from: planned.from, to: planned.to } : undefined;
           const extras = {
             ...(groups.join.length > 0 ? { groupsJoined: names(groups.join) } : {}),
             ...(groups.leave.length > 0 ? { groupsLeft: names(groups.leave) } : {}),
@@ -215,7 +221,8 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
             });
           }
         }
-        return { results, totalElements: page.totalElements, writes, importedUsers };
+        const managerChanges = [...managers.values()].filter((m) => m.effective).length;
+        return { results, totalElements: page.totalElements, writes, importedUsers, managerChanges };
       });
     },
   };
@@ -230,7 +237,7 @@ async function plannedManagers(
   jumpcloud: JumpCloudClient,
   planned: readonly PlannedEmployee[],
   supervisorCycle: readonly number[],
-): Promise<Map<number, { from: string | null; to: string | null }>> {
+): Promise<Map<number, { from: string | null; to: string | null; effective: boolean }>> {
   const inCycle = new Set(supervisorCycle);
   const supervisors = await lookUp(
     planned.flatMap(({ employee }) =>
@@ -239,7 +246,7 @@ async function plannedManagers(
     (ids) => jumpcloud.findUsersByEmployeeIdentifiers(ids),
     (user) => user.employeeIdentifier ?? undefined,
   );
-  const changes = new Map<number, { from: string | null; to: string | null }>();
+  const changes = new Map<number, { from: string | null; to: string | null; effective: boolean }>();
   for (const { employee, plan } of planned) {
     const user = plan.kind === 'create' ? null : plan.user;
     if (plan.kind === 'skip' && !user) continue; // no user: nothing to link
@@ -249,7 +256,11 @@ async function plannedManagers(
         ? null
         : (supervisors.get(String(supervisorId))?.[0]?._id ?? `(Personio ${supervisorId})`);
     const from = user?.manager || null;
-    if (from !== to) changes.set(employee.personioId, { from, to });
+    // Step 4 leaves the manager empty for a supervisor without a user: that is the change
+    // it would write today, unless this run creates the supervisor's user first.
+    const linked = to !== null && to.startsWith('(Personio ') ? null : to;
+    if (from !== to)
+      changes.set(employee.personioId, { from, to, effective: user !== null && from !== linked });
   }
   return changes;
 }

@@ -66,8 +66,12 @@ export interface PageReport {
   counts: OutcomeCounts;
   /** Personio's total at the time this page was read (the directory may change during a run). */
   totalElements: number;
-  /** A planned page (a preview): whether applying it writes anything, and its matched users. */
-  planned?: { writes: boolean; importedUsers: number };
+  /**
+   * A planned page (a preview): whether applying it writes anything, its matched users, its
+   * manager changes. With `fullPlanInActivity`, `results` holds only the problems; the whole
+   * plan is the `planPage` activity's result in the page's own history (client/report-command.ts).
+   */
+  planned?: { writes: boolean; importedUsers: number; managerChanges?: number; fullPlanInActivity?: boolean };
 }
 
 export interface ImportReport extends ImportResult {

@@ -101,6 +101,8 @@ interface PlanState extends PlanSummary {
   /** Offsets of the pages to apply, in order, and how many of them are started. */
   offsetsToApply: number[];
   applyStarted: number;
+  /** Offsets of the pages whose managers would change (used when the run creates nobody). */
+  offsetsToLink?: number[];
 }
 
 export async function importEmployees(rawInput?: unknown, carried?: ImportState): Promise<ImportReport> {
@@ -233,6 +235,7 @@ export async function importEmployees(rawInput?: unknown, carried?: ImportState)
         pagesToApply: 0,
         nextOffset: 0,
         offsetsToApply: [],
+        offsetsToLink: [],
         applyStarted: 0,
       };
       const finished = await planPages(
@@ -481,6 +484,7 @@ async function planPages(
       plan.pagesPlanned++;
       plan.counts = addOutcomeCounts(plan.counts, done.counts);
       plan.importedUsers += done.planned?.importedUsers ?? 0;
+      if ((done.planned?.managerChanges ?? 0) > 0) plan.offsetsToLink?.push(done.offset);
       if (done.planned?.writes && !input.dryRun) {
         plan.offsetsToApply.push(done.offset);
         plan.pagesToApply++;
@@ -497,8 +501,9 @@ async function planPages(
     },
   );
   if (plan.nextOffset < state.employeesTotal) return false;
-  // Applied pages finish in offset order of the plan; keep the list sorted for the report.
+  // Pages finish in any order; apply and link them in directory order.
   plan.offsetsToApply.sort((x, y) => x - y);
+  plan.offsetsToLink?.sort((x, y) => x - y);
   return true;
 }
 
@@ -651,14 +656,22 @@ async function linkManagers(input: ImportInput, state: ImportState, scan: Direct
     Promise<{ offset: number; links: Awaited<ReturnType<Activities['linkManagersForPage']>> }>
   >();
   const shouldPause = () => historyIsLarge(input);
-  while (inFlight.size > 0 || (state.nextManagerOffset < state.employeesTotal && !shouldPause())) {
-    while (
-      inFlight.size < input.pagesInFlight &&
-      state.nextManagerOffset < state.employeesTotal &&
-      !shouldPause()
-    ) {
-      const offset = state.nextManagerOffset;
-      state.nextManagerOffset += input.pageSize;
+  // After a preview that creates nobody, only the pages it saw a manager change on are linked
+  // (a re-run with nothing to do links none); otherwise every page, as new users need managers.
+  // `nextManagerOffset` then counts pages of that list, not employees.
+  const plan = state.plan;
+  const only = plan?.offsetsToLink && plan.counts.created === 0 ? plan.offsetsToLink : null;
+  const hasNext = () =>
+    only ? state.nextManagerOffset < only.length : state.nextManagerOffset < state.employeesTotal;
+  const next = () => {
+    if (only) return only[state.nextManagerOffset++]!;
+    const offset = state.nextManagerOffset;
+    state.nextManagerOffset += input.pageSize;
+    return offset;
+  };
+  while (inFlight.size > 0 || (hasNext() && !shouldPause())) {
+    while (inFlight.size < input.pagesInFlight && hasNext() && !shouldPause()) {
+      const offset = next();
       inFlight.set(
         offset,
         linkManagersForPage({
@@ -681,5 +694,5 @@ async function linkManagers(input: ImportInput, state: ImportState, scan: Direct
     m.notes.push(...links.notes.slice(0, Math.max(0, room)));
     m.notesTruncated ||= links.notes.length > room;
   }
-  return state.nextManagerOffset >= state.employeesTotal;
+  return !hasNext();
 }

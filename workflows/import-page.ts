@@ -9,7 +9,7 @@ import type { ActivationSettings } from '../activities/activation-time-of.js';
 import type { PageEmployee } from '../activities/fetch-page.js';
 import { cancelActivationTimer, ensureActivationTimer } from './activation-timers.js';
 import type { HeldBack } from '../domain/directory-scan.js';
-import { countOutcomes, type EmployeeResult } from '../domain/outcomes.js';
+import { countOutcomes, isProblem, type EmployeeResult } from '../domain/outcomes.js';
 import { groupIdsFor } from '../domain/page-groups.js';
 import type { GroupRules } from '../domain/page-groups.js';
 import type { CreateState } from '../domain/status-rules.js';
@@ -131,12 +131,20 @@ async function planOnePage(request: PageRequest): Promise<PageReport> {
     supervisorCycle: request.supervisorCycle ?? [],
     ...(request.updatedSince ? { updatedSince: request.updatedSince } : {}),
   });
+  // The full plan (every employee, every field's old → new value) stays in this child's
+  // history, as the activity's result, where `report` reads it; the parent gets the counts and
+  // the problems only, so its own history stays small however large the plan.
   return {
     offset: request.offset,
-    results: planned.results,
+    results: planned.results.filter(isProblem),
     counts: countOutcomes(planned.results),
     totalElements: planned.totalElements,
-    planned: { writes: planned.writes, importedUsers: planned.importedUsers },
+    planned: {
+      writes: planned.writes,
+      importedUsers: planned.importedUsers,
+      managerChanges: planned.managerChanges,
+      fullPlanInActivity: true,
+    },
   };
 }
 

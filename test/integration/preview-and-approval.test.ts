@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { test } from 'node:test';
-import { collectReport, type ReportRow } from '../../client/report-command.js';
+import { collectPlanSoFar, collectReport, type ReportRow } from '../../client/report-command.js';
 import { approveUpdate, progressQuery, rejectUpdate, type ImportReport } from '../../workflows/import-api.js';
 import { importEmployees } from '../../workflows/index.js';
 import { startImportEnv } from '../helpers/import-env.js';
@@ -166,6 +166,15 @@ test('a threshold breach pauses before any write; approve applies, with who deci
     assert.deepEqual(env.jumpcloud.stats.snapshot().writes, writesBefore, 'nothing written while waiting');
     const progress = await handle.query(progressQuery);
     assert.match(progress.awaitingApproval!.reasons[0]!, /would suspend 4 users \(more than 2\)/);
+    // The plan can be read while the run waits (what the approver looks at).
+    const waitingPlan = await collectPlanSoFar(env.client, handle.workflowId);
+    assert.deepEqual(
+      waitingPlan
+        .filter((r) => r.outcome === 'suspended')
+        .map((r) => r.personioId)
+        .sort((a, b) => a - b),
+      [...leavers].sort((a, b) => a - b),
+    );
     await assert.rejects(
       handle.executeUpdate(approveUpdate, { args: [{ by: ' ' }] }),
       (err: Error) => /`by` must name who decides/.test(String((err.cause as Error | undefined)?.message)),
