@@ -206,11 +206,18 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
             });
           } else {
             importedUsers++;
-            writes ||= plan.outcome !== 'unchanged';
+            // A staged user with a hire date ahead keeps a timer: applying the page starts it, or
+            // moves it when the date changed in Personio (in either direction).
+            const activateAt =
+              plan.outcome === 'suspended'
+                ? undefined
+                : activateAtFor(employee, stateOf(plan.user), request.activation);
+            writes ||= plan.outcome !== 'unchanged' || activateAt !== undefined;
             results.push({
               personioId,
               outcome: plan.outcome,
               jumpcloudUserId: plan.user._id,
+              ...(activateAt ? { activateAt } : {}),
               ...(plan.changes.length > 0
                 ? {
                     changedFields: plan.changes.map((c) => c.field),

@@ -130,6 +130,7 @@ async function planOnePage(request: PageRequest): Promise<PageReport> {
     idSuffixedUsernames: request.idSuffixedUsernames,
     supervisorCycle: request.supervisorCycle ?? [],
     ...(request.updatedSince ? { updatedSince: request.updatedSince } : {}),
+    ...(request.activation ? { activation: request.activation } : {}),
   });
   // The full plan (every employee, every field's old → new value) stays in this child's
   // history, as the activity's result, where `report` reads it; the parent gets the counts and

@@ -26,7 +26,20 @@ function localTimeIn(ms: number): string {
   }).format(new Date(Date.now() + ms));
 }
 
-test('the import starts activation timers; one fires, a cancelled hire cancels its own', async (t) => {
+/** The promise's value, or a failure naming `what` after `ms` (a timer that never fires). */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+test('the import starts activation timers; one fires, one moves earlier, a cancelled hire cancels its own', async (t) => {
   const env = await startImportEnv(t, { personio: { employees: 10, seed: 47 } });
   const today = formatDayOf(Date.now());
   const tomorrow = formatDayOf(Date.now() + 86_400_000);
@@ -40,6 +53,12 @@ test('the import starts activation timers; one fires, a cancelled hire cancels i
     firstName: 'Cal',
     lastName: 'Cancelled',
     email: 'cal.cancelled@acme.example.com',
+    hireDate: tomorrow,
+  });
+  const moved = env.personio.data.hire({
+    firstName: 'Mo',
+    lastName: 'Sooner',
+    email: 'mo.sooner@acme.example.com',
     hireDate: tomorrow,
   });
   const input = {
@@ -63,7 +82,7 @@ test('the import starts activation timers; one fires, a cancelled hire cancels i
     const starterTimer = env.client.workflow.getHandle<typeof activateOnHireDate>(
       activationWorkflowId(env.taskQueue, starter.id),
     );
-    const fired = await starterTimer.result();
+    const fired = await within(30_000, 'the starter’s timer', starterTimer.result());
     assert.equal(fired.outcome, 'activated');
     assert.equal(userOf(starter.id)?.state, 'ACTIVATED');
 
@@ -72,14 +91,32 @@ test('the import starts activation timers; one fires, a cancelled hire cancels i
       activationWorkflowId(env.taskQueue, cancelled.id),
     );
     assert.equal((await cancelledTimer.describe()).status.name, 'RUNNING');
-    env.personio.data.setStatus(cancelled.id, 'inactive');
-    const second = await env.client.workflow.execute(importEmployees, {
+    // Another start is brought forward to today, nothing else changes: the next import sees
+    // only that (no JumpCloud field differs) and moves the timer earlier.
+    env.personio.data.changeHireDate(moved.id, today);
+    await env.client.workflow.execute(importEmployees, {
       taskQueue: env.taskQueue,
       workflowId: `${env.taskQueue}-second`,
+      args: [{ ...input, activation: { ...input.activation, localTime: localTimeIn(6_000) } }],
+    });
+    const movedOutcome = await within(
+      30_000,
+      'the moved timer',
+      env.client.workflow
+        .getHandle<typeof activateOnHireDate>(activationWorkflowId(env.taskQueue, moved.id))
+        .result(),
+    );
+    assert.equal(movedOutcome.outcome, 'activated', 'the timer moved to the earlier date fired');
+    assert.equal(userOf(moved.id)?.state, 'ACTIVATED');
+
+    env.personio.data.setStatus(cancelled.id, 'inactive');
+    const third = await env.client.workflow.execute(importEmployees, {
+      taskQueue: env.taskQueue,
+      workflowId: `${env.taskQueue}-third`,
       args: [input],
     });
-    assert.ok(second);
-    const outcome = await cancelledTimer.result();
+    assert.equal(third.counts.suspended, 1);
+    const outcome = await within(30_000, 'the cancelled timer', cancelledTimer.result());
     assert.equal(outcome.outcome, 'cancelled');
     assert.match(outcome.reason ?? '', /cancelled|suspended|terminated/);
     assert.equal(userOf(cancelled.id)?.state, 'SUSPENDED', 'suspended by the import, never activated');
