@@ -12,7 +12,7 @@ import { ActivationTimeError, activationInstant, calendarDate } from '../domain/
 import { parseEmployee, type Employee } from '../domain/personio-record.js';
 import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
-import { stateOf } from './stage-employee.js';
+import { stateOf } from './plan-employee.js';
 
 /** The defaults of the import input's `activation` (domain/import-input.ts). */
 export const DEFAULT_ACTIVATION_LOCAL_TIME = '09:00';

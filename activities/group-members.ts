@@ -58,18 +58,4 @@ export class GroupMembers {
     for (const groupId of groupIds) if ((await this.members(groupId)).has(userId)) member.push(groupId);
     return member;
   }
-
-  /**
-   * Removes the user from each group. Sent whatever the cached list says (leaves are rare,
-   * and a stale list must not keep someone in a group); not a member (404) is success.
-   */
-  async leave(userId: string, groupIds: readonly string[]): Promise<void> {
-    for (const groupId of groupIds) {
-      await this.jumpcloud.removeMember(groupId, userId);
-      this.groups
-        .get(groupId)
-        ?.members.then((members) => members.delete(userId))
-        .catch(() => {});
-    }
-  }
 }

@@ -6,10 +6,10 @@
  */
 import { Context } from '@temporalio/activity';
 import { heartbeat } from './heartbeat.js';
-import type { SystemUser } from '../clients/jumpcloud.js';
 import { parseEmployee } from '../domain/personio-record.js';
 import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
+import { lookUp } from './page-plan.js';
 
 export interface ManagerNote {
   personioId: number;
@@ -31,8 +31,6 @@ export interface LinkManagersRequest {
   /** A delta run links the managers of the employees it read: those changed since then. */
   updatedSince?: string | null;
 }
-
-const LOOKUP_BATCH = 100;
 
 /**
  * The manager writes earlier attempts planned (personioId → linked/cleared), kept in the
@@ -70,15 +68,12 @@ export function createLinkManagerActivities(deps: Partial<ImportDeps>) {
           ids.add(String(p.personioId));
           if (p.supervisorId !== null) ids.add(String(p.supervisorId));
         }
-        const users = new Map<string, SystemUser>();
-        const idList = [...ids];
-        for (let i = 0; i < idList.length; i += LOOKUP_BATCH) {
-          for (const user of await jumpcloud.findUsersByEmployeeIdentifiers(
-            idList.slice(i, i + LOOKUP_BATCH),
-          )) {
-            if (user.employeeIdentifier) users.set(user.employeeIdentifier, user);
-          }
-        }
+        const found = await lookUp(
+          [...ids],
+          (batch) => jumpcloud.findUsersByEmployeeIdentifiers(batch),
+          (user) => user.employeeIdentifier ?? undefined,
+        );
+        const users = new Map([...found].map(([id, [user]]) => [id, user!]));
 
         const inCycle = new Set(request.supervisorCycle);
         const result: ManagerLinks = { linked: 0, cleared: 0, unchanged: 0, notes: [] };

@@ -26,8 +26,6 @@ import { groupIdsToLeave } from './page-plan.js';
 import { activateAtFor, type ActivationSettings } from './activation-time-of.js';
 import { createdFieldNames, matchByEmail, planEmployee, stateOf, type Match } from './plan-employee.js';
 
-export { stateOf };
-
 export interface StageRequest {
   employee: PageEmployee;
   /** Set when the directory scan held this employee back (e.g. a shared email). */

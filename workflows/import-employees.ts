@@ -54,10 +54,9 @@ import {
   type ApprovalDecisionInput,
   type ApprovalRecord,
   type ImportReport,
-  type PageReport,
   type PlanSummary,
 } from './import-api.js';
-import { importPage } from './import-page.js';
+import { importPage, type PageRequest } from './import-page.js';
 import { nextSyncState, parseDuration, resolveSyncWindow, type SyncWindow } from './sync-window.js';
 
 const { checkCredentials } = proxyActivities<Activities>(credentialCheck);
@@ -139,20 +138,23 @@ export async function importEmployees(rawInput?: unknown, carried?: ImportState)
   });
   const updatedSince = state.sync.updatedSince;
   const pagesTotal = () => Math.ceil(state.employeesTotal / input.pageSize);
-  setHandler(progressQuery, () => ({
-    phase: state.phase,
-    pagesDone: state.phase === 'planning' && state.plan ? state.plan.pagesPlanned : state.pagesDone,
-    pagesTotal: state.scan ? pagesTotal() : null,
-    employeesProcessed: totalOutcomes(
-      state.phase === 'planning' && state.plan ? state.plan.counts : state.counts,
-    ),
-    employeesTotal: state.scan ? state.employeesTotal : null,
-    counts: state.phase === 'planning' && state.plan ? state.plan.counts : state.counts,
-    awaitingApproval:
-      state.phase === 'awaiting-approval' && state.approval
-        ? { reasons: state.approval.reasons, expiresAt: state.approval.expiresAt }
-        : null,
-  }));
+  setHandler(progressQuery, () => {
+    // While previewing, progress is the preview's; from then on, what was done.
+    const planning = state.phase === 'planning' && state.plan ? state.plan : null;
+    const counts = planning ? planning.counts : state.counts;
+    return {
+      phase: state.phase,
+      pagesDone: planning ? planning.pagesPlanned : state.pagesDone,
+      pagesTotal: state.scan ? pagesTotal() : null,
+      employeesProcessed: totalOutcomes(counts),
+      employeesTotal: state.scan ? state.employeesTotal : null,
+      counts,
+      awaitingApproval:
+        state.phase === 'awaiting-approval' && state.approval
+          ? { reasons: state.approval.reasons, expiresAt: state.approval.expiresAt }
+          : null,
+    };
+  });
   // The safeguards' decision: accepted only while this run waits for one.
   const decide = (decision: 'approved' | 'rejected') => (answer: ApprovalDecisionInput) => {
     state.approval = {
@@ -406,19 +408,7 @@ async function stagePages(
       const child: ChildWorkflowHandle<typeof importPage> = await startChild(importPage, {
         workflowId: pageWorkflowId(workflowId, firstExecutionRunId, offset),
         args: [
-          {
-            offset,
-            limit: input.pageSize,
-            heldBack: scan.heldBack,
-            idSuffixedUsernames: scan.idSuffixedUsernames,
-            allEmployeesGroupId: groups.allEmployeesGroupId,
-            departmentGroupIds: groups.departmentGroupIds,
-            createState: input.createState,
-            allowReactivation: input.allowReactivation,
-            dryRun: input.dryRun,
-            ...(plan ? { groupRules: rules } : {}),
-            ...pageExtras(input, state),
-          },
+          { ...pageRequest(input, state, scan, groups, offset), ...(plan ? { groupRules: rules } : {}) },
         ],
       });
       return { result: child.result() };
@@ -462,19 +452,11 @@ async function planPages(
         workflowId: planWorkflowId(workflowId, firstExecutionRunId, offset),
         args: [
           {
-            offset,
-            limit: input.pageSize,
-            heldBack: scan.heldBack,
-            idSuffixedUsernames: scan.idSuffixedUsernames,
-            allEmployeesGroupId: rules.allEmployeesGroupId,
-            departmentGroupIds: rules.departmentGroupIds,
-            createState: input.createState,
-            allowReactivation: input.allowReactivation,
+            ...pageRequest(input, state, scan, rules, offset),
             dryRun: true,
             groupRules: rules,
             supervisorCycle: scan.supervisorCycle,
             mode: 'plan',
-            ...pageExtras(input, state),
           },
         ],
       });
@@ -508,18 +490,19 @@ async function planPages(
 }
 
 /**
- * Keeps up to `pagesInFlight` page children running while there is more to start and the
- * history has room; hands each finished page to `onDone`. Returns with nothing in flight.
+ * Keeps up to `window` pieces of work (page children, manager activities) running while there
+ * is more to start and the history has room; hands each finished one to `onDone`. Returns
+ * with nothing in flight.
  */
-async function runWindow(
+async function runWindow<T>(
   input: ImportInput,
   window: number,
   hasNext: () => boolean,
-  /** Starts the next page child; resolves once it is started, with its eventual result. */
-  start: () => Promise<{ result: Promise<PageReport> }>,
-  onDone: (page: PageReport) => void,
+  /** Starts the next piece; resolves once it is started, with its eventual result. */
+  start: () => Promise<{ result: Promise<T> }>,
+  onDone: (done: T) => void,
 ): Promise<void> {
-  const inFlight = new Map<number, Promise<{ id: number; page: PageReport }>>();
+  const inFlight = new Map<number, Promise<{ id: number; page: T }>>();
   const shouldPause = () => historyIsLarge(input);
   let key = 0;
   while (inFlight.size > 0 || (hasNext() && !shouldPause())) {
@@ -532,7 +515,7 @@ async function runWindow(
       );
     }
     if (inFlight.size === 0) break;
-    // One finished page per turn: removed here, not when it settles, so none is lost when
+    // One finished piece per turn: removed here, not when it settles, so none is lost when
     // several settle at once.
     const { id, page } = await Promise.race([...inFlight.values()]);
     inFlight.delete(id);
@@ -540,12 +523,24 @@ async function runWindow(
   }
 }
 
-/** What a page child needs beyond the page: the delta's start, and activation timing. */
-function pageExtras(
+/** What every page child gets: the page, the scan's answers, the groups, the rules. */
+function pageRequest(
   input: ImportInput,
   state: ImportState,
-): { updatedSince?: string; activation?: { localTime: string; timeZone: string } } {
+  scan: DirectoryScan,
+  groups: Pick<EnsuredGroups, 'allEmployeesGroupId' | 'departmentGroupIds'>,
+  offset: number,
+): PageRequest {
   return {
+    offset,
+    limit: input.pageSize,
+    heldBack: scan.heldBack,
+    idSuffixedUsernames: scan.idSuffixedUsernames,
+    allEmployeesGroupId: groups.allEmployeesGroupId,
+    departmentGroupIds: groups.departmentGroupIds,
+    createState: input.createState,
+    allowReactivation: input.allowReactivation,
+    dryRun: input.dryRun,
     ...(state.sync?.updatedSince ? { updatedSince: state.sync.updatedSince } : {}),
     ...(input.activation.onHireDate
       ? { activation: { localTime: input.activation.localTime, timeZone: input.activation.timeZone } }
@@ -651,11 +646,6 @@ function historyIsLarge(input: ImportInput): boolean {
 
 /** Links managers page by page (one activity each), with the same window and pause rule. */
 async function linkManagers(input: ImportInput, state: ImportState, scan: DirectoryScan): Promise<boolean> {
-  const inFlight = new Map<
-    number,
-    Promise<{ offset: number; links: Awaited<ReturnType<Activities['linkManagersForPage']>> }>
-  >();
-  const shouldPause = () => historyIsLarge(input);
   // After a preview that creates nobody, only the pages it saw a manager change on are linked
   // (a re-run with nothing to do links none); otherwise every page, as new users need managers.
   // `nextManagerOffset` then counts pages of that list, not employees.
@@ -669,30 +659,30 @@ async function linkManagers(input: ImportInput, state: ImportState, scan: Direct
     state.nextManagerOffset += input.pageSize;
     return offset;
   };
-  while (inFlight.size > 0 || (hasNext() && !shouldPause())) {
-    while (inFlight.size < input.pagesInFlight && hasNext() && !shouldPause()) {
+  await runWindow(
+    input,
+    input.pagesInFlight,
+    hasNext,
+    () => {
       const offset = next();
-      inFlight.set(
+      const result = linkManagersForPage({
         offset,
-        linkManagersForPage({
-          offset,
-          limit: input.pageSize,
-          supervisorCycle: scan.supervisorCycle,
-          dryRun: input.dryRun,
-          ...(state.sync?.updatedSince ? { updatedSince: state.sync.updatedSince } : {}),
-        }).then((links) => ({ offset, links })),
-      );
-    }
-    if (inFlight.size === 0) break;
-    const { offset, links } = await Promise.race([...inFlight.values()]);
-    inFlight.delete(offset);
-    const m = state.managers;
-    m.linked += links.linked;
-    m.cleared += links.cleared;
-    m.unchanged += links.unchanged;
-    const room = MAX_REPORTED_PROBLEMS - m.notes.length;
-    m.notes.push(...links.notes.slice(0, Math.max(0, room)));
-    m.notesTruncated ||= links.notes.length > room;
-  }
+        limit: input.pageSize,
+        supervisorCycle: scan.supervisorCycle,
+        dryRun: input.dryRun,
+        ...(state.sync?.updatedSince ? { updatedSince: state.sync.updatedSince } : {}),
+      });
+      return Promise.resolve({ result });
+    },
+    (links) => {
+      const m = state.managers;
+      m.linked += links.linked;
+      m.cleared += links.cleared;
+      m.unchanged += links.unchanged;
+      const room = MAX_REPORTED_PROBLEMS - m.notes.length;
+      m.notes.push(...links.notes.slice(0, Math.max(0, room)));
+      m.notesTruncated ||= links.notes.length > room;
+    },
+  );
   return !hasNext();
 }

@@ -7,6 +7,7 @@ import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities } fr
 import type { Activities } from '../activities/index.js';
 import type { ActivationSettings } from '../activities/activation-time-of.js';
 import type { PageEmployee } from '../activities/fetch-page.js';
+import type { SettlePageRequest } from '../activities/settle-page.js';
 import { cancelActivationTimer, ensureActivationTimer } from './activation-timers.js';
 import type { HeldBack } from '../domain/directory-scan.js';
 import { countOutcomes, isProblem, type EmployeeResult } from '../domain/outcomes.js';
@@ -47,19 +48,7 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
   // by the page activity in one batch (activities/settle-page.ts); only the rest get an
   // activity each. Patched, so pages recorded before this change replay the old way.
   const page = patched('settle-unchanged-per-page')
-    ? await fetchAndSettlePage({
-        offset: request.offset,
-        limit: request.limit,
-        heldBack: request.heldBack,
-        allEmployeesGroupId: request.allEmployeesGroupId,
-        departmentGroupIds: request.departmentGroupIds,
-        createState: request.createState,
-        allowReactivation: request.allowReactivation,
-        dryRun: request.dryRun,
-        ...(request.groupRules ? { groupRules: request.groupRules } : {}),
-        ...(request.updatedSince ? { updatedSince: request.updatedSince } : {}),
-        ...(request.activation ? { activation: request.activation } : {}),
-      })
+    ? await fetchAndSettlePage(pageActivityRequest(request))
     : { ...(await fetchEmployeePage(request.offset, request.limit)), settled: [] };
   const heldBack = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
   const idSuffixed = new Set(request.idSuffixedUsernames);
@@ -115,9 +104,9 @@ async function keepActivationTimers(
   }
 }
 
-/** The preview of one page: one activity, reads only; the page's full plan is its report. */
-async function planOnePage(request: PageRequest): Promise<PageReport> {
-  const planned = await planPage({
+/** What the page activities (settling, planning) are asked: the page and the rules. */
+function pageActivityRequest(request: PageRequest): SettlePageRequest {
+  return {
     offset: request.offset,
     limit: request.limit,
     heldBack: request.heldBack,
@@ -125,12 +114,21 @@ async function planOnePage(request: PageRequest): Promise<PageReport> {
     departmentGroupIds: request.departmentGroupIds,
     createState: request.createState,
     allowReactivation: request.allowReactivation,
+    dryRun: request.dryRun,
+    ...(request.groupRules ? { groupRules: request.groupRules } : {}),
+    ...(request.updatedSince ? { updatedSince: request.updatedSince } : {}),
+    ...(request.activation ? { activation: request.activation } : {}),
+  };
+}
+
+/** The preview of one page: one activity, reads only. */
+async function planOnePage(request: PageRequest): Promise<PageReport> {
+  const planned = await planPage({
+    ...pageActivityRequest(request),
     dryRun: true,
     groupRules: request.groupRules!,
     idSuffixedUsernames: request.idSuffixedUsernames,
     supervisorCycle: request.supervisorCycle ?? [],
-    ...(request.updatedSince ? { updatedSince: request.updatedSince } : {}),
-    ...(request.activation ? { activation: request.activation } : {}),
   });
   // The full plan (every employee, every field's old → new value) stays in this child's
   // history, as the activity's result, where `report` reads it; the parent gets the counts and

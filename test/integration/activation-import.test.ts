@@ -12,6 +12,7 @@ import type { activateOnHireDate } from '../../workflows/activate-on-hire-date.j
 import { activationWorkflowId } from '../../workflows/activation-timers.js';
 import { importEmployees } from '../../workflows/index.js';
 import { startImportEnv } from '../helpers/import-env.js';
+import { within } from '../helpers/wait.js';
 
 const ZONE = 'Europe/Berlin';
 
@@ -24,19 +25,6 @@ function localTimeIn(ms: number): string {
     second: '2-digit',
     hourCycle: 'h23',
   }).format(new Date(Date.now() + ms));
-}
-
-/** The promise's value, or a failure naming `what` after `ms` (a timer that never fires). */
-async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 test('the import starts activation timers; one fires, one moves earlier, a cancelled hire cancels its own', async (t) => {

@@ -22,18 +22,9 @@ import { UsageError } from '../../client/usage-error.js';
 import { totalOutcomes } from '../../domain/outcomes.js';
 import type { ImportReport } from '../../workflows/import-api.js';
 import { startImportEnv } from '../helpers/import-env.js';
+import { until } from '../helpers/wait.js';
 
 const EMPLOYEES = 12;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function rejectsWithUsage(promise: Promise<unknown>, message: RegExp): Promise<void> {
   await assert.rejects(promise, (err: unknown) => {

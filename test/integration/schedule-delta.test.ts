@@ -13,21 +13,12 @@ import { SANDBOX_JUMPCLOUD_API_KEY } from '../../sandbox/jumpcloud/server.js';
 import type { ImportReport } from '../../workflows/import-api.js';
 import { SKEW_MARGIN_MS, type SyncState } from '../../workflows/sync-window.js';
 import { startImportEnv } from '../helpers/import-env.js';
+import { until } from '../helpers/wait.js';
 
 type Report = ImportReport & { sync: SyncState };
 type ImportEnv = Awaited<ReturnType<typeof startImportEnv>>;
 
 const EMPLOYEES = 30;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /**
  * Triggers the schedule and waits for that run's outcome, then until the schedule itself has
@@ -35,17 +26,23 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
  */
 async function tick(env: ImportEnv, schedule: ScheduleHandle, run: number) {
   await schedule.trigger('SKIP');
-  const action = await until(`scheduled run ${run}`, async () => {
-    const { recentActions } = (await schedule.describe()).info;
-    return recentActions.length >= run ? recentActions[run - 1] : undefined;
-  });
+  const action = await until(
+    `scheduled run ${run}`,
+    async () => {
+      const { recentActions } = (await schedule.describe()).info;
+      return recentActions.length >= run ? recentActions[run - 1] : undefined;
+    },
+    60_000,
+  );
   const handle = env.client.workflow.getHandle(action.action.workflow.workflowId);
   const outcome = await handle.result().then(
     (report) => ({ report: report as Report, error: null }),
     (error: unknown) => ({ report: null, error }),
   );
-  await until('the schedule to see the run close', async () =>
-    (await schedule.describe()).info.runningActions.length === 0 ? true : undefined,
+  await until(
+    'the schedule to see the run close',
+    async () => ((await schedule.describe()).info.runningActions.length === 0 ? true : undefined),
+    60_000,
   );
   return {
     ...outcome,

@@ -47,11 +47,7 @@ const scenarios: Record<string, Scenario> = {
   },
 
   async import(client, native) {
-    const personio = createPersonioSandbox({ employees: 40, seed: 3, dirty: true });
-    const jumpcloud = createJumpCloudSandbox();
-    await personio.listen(0);
-    await jumpcloud.listen(0);
-    try {
+    return withSandboxes({ employees: 40, seed: 3, dirty: true }, async ({ personio, jumpcloud }) => {
       const deps = sandboxDeps(personio.url, jumpcloud.url);
       const worker = await createWorker({ connection: native, taskQueue, deps });
       const workflowId = 'recorded-import';
@@ -73,10 +69,7 @@ const scenarios: Record<string, Scenario> = {
         { file: 'import-first-run', workflowId, runId: handle.firstExecutionRunId },
         { file: 'import-page', workflowId: pageWorkflowId(workflowId, report.firstRunId, 0) },
       ];
-    } finally {
-      await personio.close();
-      await jumpcloud.close();
-    }
+    });
   },
 
   /**
@@ -85,11 +78,7 @@ const scenarios: Record<string, Scenario> = {
    * continuing as new on the way; activation timers on, a new hire starting tomorrow.
    */
   async approval(client, native) {
-    const personio = createPersonioSandbox({ employees: 40, seed: 3, dirty: true });
-    const jumpcloud = createJumpCloudSandbox();
-    await personio.listen(0);
-    await jumpcloud.listen(0);
-    try {
+    return withSandboxes({ employees: 40, seed: 3, dirty: true }, async ({ personio, jumpcloud }) => {
       const deps = sandboxDeps(personio.url, jumpcloud.url);
       const worker = await createWorker({ connection: native, taskQueue, deps });
       const input = {
@@ -146,19 +135,12 @@ const scenarios: Record<string, Scenario> = {
         { file: 'import-plan-page', workflowId: planWorkflowId(workflowId, report.firstRunId, 0) },
         { file: 'import-apply-page', workflowId: applied.workflowId },
       ];
-    } finally {
-      await personio.close();
-      await jumpcloud.close();
-    }
+    });
   },
 
   /** A staged new hire's timer, moved earlier once by signal, then the check and the activation. */
   async activation(client, native) {
-    const personio = createPersonioSandbox({ employees: 3, seed: 3 });
-    const jumpcloud = createJumpCloudSandbox();
-    await personio.listen(0);
-    await jumpcloud.listen(0);
-    try {
+    return withSandboxes({ employees: 3, seed: 3 }, async ({ personio, jumpcloud }) => {
       const employee = personio.data.hire({ hireDate: formatDayOf(Date.now()) });
       const [user] = jumpcloud.seedUsers([
         {
@@ -194,12 +176,29 @@ const scenarios: Record<string, Scenario> = {
       });
       if (result.outcome !== 'activated') throw new Error(`expected an activation, got ${result.outcome}`);
       return [{ file: 'activation', workflowId }];
-    } finally {
-      await personio.close();
-      await jumpcloud.close();
-    }
+    });
   },
 };
+
+/** Runs a scenario against both sandbox servers on loopback; they close when it ends. */
+async function withSandboxes<T>(
+  personioOptions: Parameters<typeof createPersonioSandbox>[0],
+  scenario: (sandboxes: {
+    personio: ReturnType<typeof createPersonioSandbox>;
+    jumpcloud: ReturnType<typeof createJumpCloudSandbox>;
+  }) => Promise<T>,
+): Promise<T> {
+  const personio = createPersonioSandbox(personioOptions);
+  const jumpcloud = createJumpCloudSandbox();
+  await personio.listen(0);
+  await jumpcloud.listen(0);
+  try {
+    return await scenario({ personio, jumpcloud });
+  } finally {
+    await personio.close();
+    await jumpcloud.close();
+  }
+}
 
 /** The real API clients, pointed at the sandboxes. */
 function sandboxDeps(personioUrl: string, jumpcloudUrl: string) {
