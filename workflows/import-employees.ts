@@ -391,14 +391,15 @@ async function stagePages(
 ): Promise<boolean> {
   const { workflowId, firstExecutionRunId } = workflowInfo();
   const plan = state.plan;
-  const hasNext = () =>
-    plan ? plan.applyStarted < plan.offsetsToApply.length : state.nextPageOffset < state.employeesTotal;
-  const next = (): number => {
-    if (plan) return plan.offsetsToApply[plan.applyStarted++]!;
-    const offset = state.nextPageOffset;
-    state.nextPageOffset += input.pageSize;
-    return offset;
-  };
+  const { hasNext, next } = plan
+    ? pageCursor(input, state, plan.offsetsToApply, {
+        get: () => plan.applyStarted,
+        set: (at) => (plan.applyStarted = at),
+      })
+    : pageCursor(input, state, null, {
+        get: () => state.nextPageOffset,
+        set: (at) => (state.nextPageOffset = at),
+      });
   await runWindow(
     input,
     input.pagesInFlight,
@@ -487,6 +488,27 @@ async function planPages(
   plan.offsetsToApply.sort((x, y) => x - y);
   plan.offsetsToLink?.sort((x, y) => x - y);
   return true;
+}
+
+/**
+ * Walks pages: the offsets of `list` (the position is an index into it), or, without one,
+ * every page up to the directory's current end (the position is the next offset). The
+ * position lives in the import's state, so it survives continue-as-new.
+ */
+function pageCursor(
+  input: ImportInput,
+  state: ImportState,
+  list: readonly number[] | null,
+  position: { get(): number; set(at: number): void },
+): { hasNext: () => boolean; next: () => number } {
+  return {
+    hasNext: () => position.get() < (list ? list.length : state.employeesTotal),
+    next: () => {
+      const at = position.get();
+      position.set(list ? at + 1 : at + input.pageSize);
+      return list ? list[at]! : at;
+    },
+  };
 }
 
 /**
@@ -651,14 +673,10 @@ async function linkManagers(input: ImportInput, state: ImportState, scan: Direct
   // `nextManagerOffset` then counts pages of that list, not employees.
   const plan = state.plan;
   const only = plan?.offsetsToLink && plan.counts.created === 0 ? plan.offsetsToLink : null;
-  const hasNext = () =>
-    only ? state.nextManagerOffset < only.length : state.nextManagerOffset < state.employeesTotal;
-  const next = () => {
-    if (only) return only[state.nextManagerOffset++]!;
-    const offset = state.nextManagerOffset;
-    state.nextManagerOffset += input.pageSize;
-    return offset;
-  };
+  const { hasNext, next } = pageCursor(input, state, only, {
+    get: () => state.nextManagerOffset,
+    set: (at) => (state.nextManagerOffset = at),
+  });
   await runWindow(
     input,
     input.pagesInFlight,
