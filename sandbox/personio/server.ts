@@ -26,6 +26,15 @@ import { CoolDownLimiter, WindowLimiter } from './rate-limit.js';
 import { loadState, saveState } from './state-file.js';
 import { EmployeeStore, type StoreSnapshot } from './store.js';
 import { TokenRegistry } from './tokens.js';
+import { sendV2Error, v2Problems } from './v2-errors.js';
+import {
+  EndpointBuckets,
+  PERSONIO_V2_RATE_LIMIT,
+  TokenEndpointLimiter,
+  type BucketRule,
+} from './v2-rate-limit.js';
+import { registerV2Routes } from './v2-routes.js';
+import { V2TokenRegistry } from './v2-tokens.js';
 
 export const SANDBOX_CLIENT_ID = 'sandbox-client-id';
 export const SANDBOX_CLIENT_SECRET = 'sandbox-client-secret';
@@ -73,6 +82,11 @@ export interface PersonioSandboxOptions {
   employeesRateLimit?: EmployeesRateLimit | false;
   /** The auth endpoint limit; on by default (PERSONIO_AUTH_RATE_LIMIT). */
   authRateLimit?: AuthRateLimit | false;
+  /**
+   * v2's per-endpoint token buckets (x-ratelimit-* headers, 429 without Retry-After) and the
+   * token endpoint's 150/min. On by default (PERSONIO_V2_RATE_LIMIT); false turns both off.
+   */
+  v2RateLimit?: BucketRule | false;
   /** Keep the company in this JSON file: loaded at start when present, written on each change. */
   stateFile?: string;
   /**
@@ -121,6 +135,10 @@ export function createPersonioSandbox(options: PersonioSandboxOptions = {}): Per
   store.load(saved ?? generate());
 
   const tokens = new TokenRegistry(now);
+  const v2Tokens = new V2TokenRegistry(now);
+  const v2Rate = options.v2RateLimit === undefined ? PERSONIO_V2_RATE_LIMIT : options.v2RateLimit;
+  const v2Buckets = v2Rate ? new EndpointBuckets(v2Rate, now) : null;
+  const v2TokenLimiter = v2Rate ? new TokenEndpointLimiter(now) : null;
   const authRate = options.authRateLimit === undefined ? PERSONIO_AUTH_RATE_LIMIT : options.authRateLimit;
   const authLimiter = authRate ? new CoolDownLimiter(authRate.perMinute, authRate.coolDownMs, now) : null;
   const employeesRate = options.employeesRateLimit ?? false;
@@ -140,11 +158,16 @@ export function createPersonioSandbox(options: PersonioSandboxOptions = {}): Per
   faults.onChange((settings) => {
     if (!settings.expireTokens) return;
     tokens.expireAll();
+    v2Tokens.expireAll();
     // One-shot: the switch reads false again at once, so setting it again expires again.
     faults.set({ expireTokens: false });
   });
 
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send(personioError(404, messages.notFound)));
+  app.setNotFoundHandler((request, reply) =>
+    request.url.startsWith('/v2/')
+      ? sendV2Error(reply, 404, v2Problems.notFound)
+      : reply.code(404).send(personioError(404, messages.notFound)),
+  );
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error(error);
@@ -163,6 +186,16 @@ export function createPersonioSandbox(options: PersonioSandboxOptions = {}): Per
     pageCacheBytes: options.pageCacheBytes ?? DEFAULT_PAGE_CACHE_BYTES,
   });
 
+  registerV2Routes(app, {
+    store,
+    tokens: v2Tokens,
+    clientId: options.clientId ?? SANDBOX_CLIENT_ID,
+    clientSecret: options.clientSecret ?? SANDBOX_CLIENT_SECRET,
+    readable,
+    buckets: v2Buckets,
+    tokenLimiter: v2TokenLimiter,
+  });
+
   const data = createMutations(store, { seed, domain: options.domain, now });
   const reset = () => {
     store.load(generate());
@@ -170,6 +203,9 @@ export function createPersonioSandbox(options: PersonioSandboxOptions = {}): Per
     stats.clear();
     faults.clear();
     tokens.expireAll();
+    v2Tokens.expireAll();
+    v2Buckets?.reset();
+    v2TokenLimiter?.reset();
     authLimiter?.reset();
     employeesLimiter?.reset();
   };
