@@ -49,6 +49,20 @@ function requireToken(ctx: ApiContext) {
   };
 }
 
+/**
+ * Personnel Data answers carry the token in the `Authorization` response header, as Personio
+ * documents for v1 (older accounts rotated it there). Today's tokens are stable, so it is the
+ * request's own token; clients that read the header keep working, clients that ignore it too.
+ */
+function echoToken(ctx: ApiContext) {
+  return async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (match?.[1] && reply.statusCode < 400 && ctx.tokens.isValid(match[1]))
+      void reply.header('authorization', `Bearer ${match[1]}`);
+    return payload;
+  };
+}
+
 /** Personio's employees limit: checked after the token, as it is counted per account. */
 function employeesRateLimit(ctx: ApiContext) {
   return async (_request: FastifyRequest, reply: FastifyReply) => {
@@ -72,7 +86,10 @@ export function registerApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
   // Terminations flip to inactive when their day has passed; apply that before any read.
   const applyDueChanges = async () => ctx.store.applyDueDeactivations();
   const pages = new PageCache(ctx.pageCacheBytes);
-  const guarded = { onRequest: [requireToken(ctx), employeesRateLimit(ctx), applyDueChanges] };
+  const guarded = {
+    onRequest: [requireToken(ctx), employeesRateLimit(ctx), applyDueChanges],
+    onSend: echoToken(ctx),
+  };
 
   app.post('/v1/auth', async (request, reply) => {
     if (ctx.authLimiter && !ctx.authLimiter.tryTake()) {

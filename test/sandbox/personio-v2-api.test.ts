@@ -234,6 +234,7 @@ test('npm run sandbox serves v2 beside v1 over the same data', async (t) => {
   const list = await fetch(`${url}/v1/company/employees?limit=100`, {
     headers: { authorization: `Bearer ${v1Token}` },
   });
+  assert.equal(list.headers.get('authorization'), `Bearer ${v1Token}`, 'v1 echoes the token (issue 16.3)');
   const v1Ids = ((await list.json()) as { data: { attributes: { id: { value: number } } }[] }).data.map((e) =>
     String(e.attributes.id.value),
   );
