@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../config/env.js';
 import { createLogger } from '../observability/logger.js';
+import { loadCodecAccess } from './access.js';
 import { AesGcmCodec } from './aes-gcm-codec.js';
 import { loadKeyRing } from './keys.js';
 import { createCodecServer } from './server.js';
@@ -11,17 +12,29 @@ import { createCodecServer } from './server.js';
 const logger = createLogger({ name: 'codec-server' });
 
 try {
-  const keys = loadKeyRing();
-  if (!keys) throw new ConfigError(['PAYLOAD_ENCRYPTION=off: there is nothing for a codec server to decode']);
-  const port = Number(process.env.CODEC_SERVER_PORT ?? 8888);
-  const host = process.env.CODEC_SERVER_HOST ?? '127.0.0.1';
+  const problems: string[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const keys = attempt(() => loadKeyRing());
+  const access = attempt(() => loadCodecAccess());
+  if (keys === null) problems.push('PAYLOAD_ENCRYPTION=off: there is nothing for a codec server to decode');
+  if (problems.length > 0 || !keys || !access) throw new ConfigError(problems);
+  const { host, port, authToken, allowedHosts } = access;
   const corsOrigins = (process.env.CODEC_CORS_ORIGINS ?? 'http://127.0.0.1:8233,http://localhost:8233')
     .split(',')
     .map((s) => s.trim());
   const app = await createCodecServer({
     codec: new AesGcmCodec(keys),
     corsOrigins,
-    authToken: process.env.CODEC_AUTH_TOKEN || undefined,
+    authToken,
+    allowedHosts,
   });
   await app.listen({ port, host });
   logger.info(
@@ -29,7 +42,8 @@ try {
       url: `http://${host}:${port}`,
       corsOrigins,
       keyIds: [...keys.byId.keys()],
-      auth: Boolean(process.env.CODEC_AUTH_TOKEN),
+      auth: Boolean(authToken),
+      allowedHosts,
     },
     'codec server listening',
   );

@@ -6,6 +6,7 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { bearerMatches, hostAllowed } from './access.js';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
@@ -13,6 +14,11 @@ export interface CodecServerOptions {
   corsOrigins: string[];
   /** When set, every request must carry `Authorization: Bearer <token>`. */
   authToken?: string;
+  /**
+   * Host names the Host header may carry (codec/access.ts); anything else gets 421, so a
+   * DNS-rebinding page cannot use a browser as a way in. Default: the loopback names.
+   */
+  allowedHosts?: readonly string[];
 }
 
 interface JsonPayload {
@@ -48,11 +54,18 @@ export async function createCodecServer(options: CodecServerOptions): Promise<Fa
     allowedHeaders: ['content-type', 'x-namespace', 'authorization'],
     credentials: true,
   });
-  if (options.authToken) {
-    const expected = `Bearer ${options.authToken}`;
+  const allowedHosts = options.allowedHosts ?? ['localhost', '127.0.0.1', '[::1]'];
+  app.addHook('onRequest', async (request, reply) => {
+    if (!hostAllowed(request.headers.host, allowedHosts))
+      return reply
+        .code(421)
+        .send({ message: 'this codec server does not answer to that Host (CODEC_ALLOWED_HOSTS)' });
+  });
+  const token = options.authToken;
+  if (token) {
     app.addHook('onRequest', async (request, reply) => {
       if (request.method === 'OPTIONS' || request.url === '/healthz') return;
-      if (request.headers.authorization !== expected)
+      if (!bearerMatches(request.headers.authorization, token))
         return reply.code(401).send({ message: 'Unauthorized' });
     });
   }

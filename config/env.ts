@@ -22,7 +22,7 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Reads NAME, or the file named by NAME_FILE (trimmed). Problems go to `problems`. */
-function readSecret(env: Env, name: string, problems: string[]): string | undefined {
+export function readSecret(env: Env, name: string, problems: string[]): string | undefined {
   const direct = env[name];
   const file = env[`${name}_FILE`];
   if (direct && file) {

@@ -13,7 +13,7 @@ import { startDevServer, type DevServer } from '../local-temporal/dev-server.js'
 
 const root = join(import.meta.dirname, '..');
 /** Folders whose tests need the shared Temporal server (chaos and browser tests start their own). */
-const needsServer = ['test/integration'];
+const needsServer = ['test/integration', 'test/security'];
 
 function testFiles(path: string): string[] {
   if (statSync(path).isFile()) return path.endsWith('.test.ts') ? [path] : [];

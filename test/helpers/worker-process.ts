@@ -22,7 +22,7 @@ export interface ProcessHandle {
 }
 
 export function runProject(
-  entry: 'worker/main.ts' | 'client/cli.ts' | 'sandbox/main.ts' | 'receiver/main.ts',
+  entry: 'worker/main.ts' | 'client/cli.ts' | 'codec/main.ts' | 'sandbox/main.ts' | 'receiver/main.ts',
   args: string[],
   env: Record<string, string>,
 ): ProcessHandle {

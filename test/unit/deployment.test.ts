@@ -61,6 +61,7 @@ const services = Object.entries(compose.services);
 const dockerfile = read('Dockerfile');
 const workerEnvExample = read('deploy/worker.env.example');
 const postgresEnvExample = read('deploy/postgres.env.example');
+const codecEnvExample = read('deploy/codec.env.example');
 const readme = read('README.md');
 
 const envOf = (s: Service): Record<string, string> =>
@@ -456,7 +457,22 @@ describe('docker-compose.yml', () => {
     assert.equal(codecEnv.CODEC_SERVER_HOST, '0.0.0.0', 'reachable from outside its container');
     assert.deepEqual(codec.command, ['node', '--import', 'tsx', 'codec/main.ts']);
     assert.ok(existsSync(join(root, 'codec/main.ts')));
-    assert.deepEqual(envFilesOf(codec), ['deploy/worker.env'], 'the same PAYLOAD_KEYS as the workers');
+    assert.deepEqual(envFilesOf(codec), ['deploy/codec.env'], 'an env file of its own');
+    assert.deepEqual(
+      [...envFileVariables(codecEnvExample).documented].sort(),
+      [
+        'CODEC_ALLOWED_HOSTS',
+        'CODEC_AUTH_TOKEN',
+        'CODEC_AUTH_TOKEN_FILE',
+        'PAYLOAD_KEYS',
+        'PAYLOAD_KEYS_FILE',
+      ],
+      'the payload keys and its own access settings, not the workers’ credentials',
+    );
+    assert.ok(
+      envFileVariables(codecEnvExample).set.has('CODEC_AUTH_TOKEN'),
+      'a token: it listens beyond loopback in its container',
+    );
   });
 
   test('all of this project’s services run one image built from the Dockerfile', () => {
@@ -599,12 +615,15 @@ describe('env examples', () => {
     );
     // The codec server's own listening settings are set by docker-compose.yml.
     const setByCompose = new Set(Object.keys(envOf(service('codec-server'))));
-    const missing = [...names].filter((n) => !worker.documented.has(n) && !setByCompose.has(n));
+    const codec = envFileVariables(codecEnvExample).documented;
+    const missing = [...names].filter(
+      (n) => !worker.documented.has(n) && !codec.has(n) && !setByCompose.has(n),
+    );
     assert.deepEqual(missing, [], 'undocumented variables');
   });
 
   test('the example holds placeholders, never something that looks like a real secret', () => {
-    for (const [name, value] of worker.set) {
+    for (const [name, value] of [...worker.set, ...envFileVariables(codecEnvExample).set]) {
       if (/SECRET|API_KEY|PASSWORD|TOKEN|PAYLOAD_KEYS$/.test(name))
         assert.match(value, /REPLACE/i, `${name} is a placeholder`);
     }
@@ -614,7 +633,7 @@ describe('env examples', () => {
   });
 
   test('values are literal for compose: no quotes, no $, no trailing comments', () => {
-    for (const text of [workerEnvExample, postgresEnvExample])
+    for (const text of [workerEnvExample, postgresEnvExample, codecEnvExample])
       for (const line of text.split('\n').filter((l) => /^[A-Z]/.test(l)))
         assert.doesNotMatch(line, /=["']|\$| #/, line);
   });
