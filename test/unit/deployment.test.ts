@@ -595,6 +595,20 @@ describe('Dockerfile', () => {
       assert.ok(p in pkg.dependencies, `${p} is a dependency (npm ci --omit=dev leaves devDependencies out)`);
     assert.ok('tsx' in pkg.dependencies, 'tsx runs the sources at run time');
   });
+
+  test('the production install holds no package only tests, the sandbox or the bench need', () => {
+    const entries = ['worker/main.ts', 'codec/main.ts', 'client/cli.ts', 'bin/personio-jumpcloud-sync.js'];
+    const { packages } = importClosure(entries);
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    // Loaded by name rather than imported: tsx runs the sources (CMD node --import tsx),
+    // pino-pretty is pino's transport for LOG_FORMAT=pretty; protobufjs is loaded by
+    // @temporalio/proto and @temporalio/common (pinned here to the version they share).
+    const loadedByName = new Set(['tsx', 'pino-pretty', 'protobufjs']);
+    const unused = Object.keys(pkg.dependencies).filter((p) => !packages.has(p) && !loadedByName.has(p));
+    assert.deepEqual(unused, [], 'dependencies the image never loads: move them to devDependencies');
+    for (const testOnly of ['@temporalio/testing', '@fastify/formbody'])
+      assert.ok(!(testOnly in pkg.dependencies), `${testOnly} is not a production dependency`);
+  });
 });
 
 describe('env examples', () => {
