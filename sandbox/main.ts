@@ -49,6 +49,24 @@ const faultFlags: {
   },
 ];
 
+/**
+ * An option stored under a key of its own. Commander keys `--no-x` and `--x <value>` both as
+ * `x`: `--no-personio-rate-limit` (default true) then read as the fault `--personio-rate-limit 1`
+ * and throttled every run to 1 request/s.
+ */
+class KeyedOption extends Option {
+  constructor(
+    flags: string,
+    description: string,
+    private readonly key: string,
+  ) {
+    super(flags, description);
+  }
+  override attributeName(): string {
+    return this.key;
+  }
+}
+
 const program = new Command()
   .name('npm run sandbox --')
   .description('Sandbox Personio and JumpCloud API servers on loopback.')
@@ -61,9 +79,12 @@ const program = new Command()
   .option('--personio-client-secret <secret>', 'Personio client secret to accept', SANDBOX_CLIENT_SECRET)
   .option('--jumpcloud-api-key <key>', 'JumpCloud API key to accept', SANDBOX_JUMPCLOUD_API_KEY)
   .option('--jumpcloud-org-id <id>', 'require this x-org-id (24 hex characters)')
-  .option(
-    '--no-personio-rate-limit',
-    `turn off Personio's employees limit (${PERSONIO_EMPLOYEES_RATE_LIMIT.perMinute}/min, bursts of ${PERSONIO_EMPLOYEES_RATE_LIMIT.perSecond}/s)`,
+  .addOption(
+    new KeyedOption(
+      '--no-personio-rate-limit',
+      `turn off Personio's employees limit (${PERSONIO_EMPLOYEES_RATE_LIMIT.perMinute}/min, bursts of ${PERSONIO_EMPLOYEES_RATE_LIMIT.perSecond}/s)`,
+      'personioEmployeesLimit',
+    ),
   )
   .option('--strict-auth', 'refuse Personio query-string credentials (as after December 2026)', false)
   .option('--state-dir <dir>', 'keep both servers’ state in this folder across restarts')
@@ -77,6 +98,10 @@ for (const system of ['personio', 'jumpcloud'] as const) {
     program.addOption(option);
   }
 }
+// Two flags on one key overwrite each other's values (see KeyedOption): refuse to start.
+const keys = program.options.map((o) => o.attributeName());
+const shared = keys.filter((k, i) => keys.indexOf(k) !== i);
+if (shared.length > 0) throw new Error(`sandbox flags share option keys: ${shared.join(', ')}`);
 program.parse();
 const opts = program.opts<Record<string, string | boolean | undefined>>();
 
@@ -118,7 +143,7 @@ const personio = createPersonioSandbox({
   clientId: String(opts.personioClientId),
   clientSecret: String(opts.personioClientSecret),
   strictAuth: opts.strictAuth === true,
-  employeesRateLimit: opts.personioRateLimit === false ? false : PERSONIO_EMPLOYEES_RATE_LIMIT,
+  employeesRateLimit: opts.personioEmployeesLimit === false ? false : PERSONIO_EMPLOYEES_RATE_LIMIT,
   faults: faultsFor('personio'),
   stateFile: stateDir ? join(stateDir, 'personio.json') : undefined,
   logger: logger?.child({ system: 'personio' }),

@@ -5,13 +5,22 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
+/** tsx by absolute URL: the process may run in a folder with no node_modules. */
+const tsx = import.meta.resolve('tsx');
+
+export type ProjectEntry =
+  'worker/main.ts' | 'client/cli.ts' | 'sandbox/main.ts' | 'codec/main.ts' | 'receiver/main.ts';
 
 export interface ProcessHandle {
   proc: ChildProcess;
   pid: number;
+  /** The working directory it runs in. */
+  cwd: string;
   /** stdout and stderr lines so far. */
   output: string[];
   /** Resolves when a line matches (rejects after timeoutMs). */
@@ -21,13 +30,19 @@ export interface ProcessHandle {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * `cwd` defaults to a fresh empty folder: a `.env` or plan files in the project directory
+ * must neither reach a test nor be left behind by one.
+ */
 export function runProject(
-  entry: 'worker/main.ts' | 'client/cli.ts' | 'codec/main.ts' | 'sandbox/main.ts' | 'receiver/main.ts',
+  entry: ProjectEntry,
   args: string[],
   env: Record<string, string>,
+  options: { cwd?: string } = {},
 ): ProcessHandle {
-  const proc = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    cwd: root,
+  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'run-project-'));
+  const proc = spawn(process.execPath, ['--import', tsx, join(root, entry), ...args], {
+    cwd,
     // Only what the test gives, plus what node needs: no stray secrets from the test's own env.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,6 +70,7 @@ export function runProject(
   return {
     proc,
     pid: proc.pid!,
+    cwd,
     output,
     exited,
     waitFor(pattern, timeoutMs = 60_000) {
