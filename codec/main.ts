@@ -2,6 +2,8 @@
  * `npm run codec-server`: serves /encode and /decode with the keys in PAYLOAD_KEYS, for
  * Temporal Web (`--ui-codec-endpoint` / TEMPORAL_CODEC_ENDPOINT) and `temporal --codec-endpoint`.
  */
+// Like the CLI and the worker: a `.env` in the working directory; the environment wins.
+import 'dotenv/config';
 import { ConfigError } from '../config/env.js';
 import { createLogger } from '../observability/logger.js';
 import { loadCodecAccess } from './access.js';

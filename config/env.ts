@@ -6,6 +6,9 @@
  * Secret values are never echoed in messages.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time.js';
 import { z } from 'zod';
 import { loadKeyRing } from '../codec/keys.js';
 import { DEFAULT_MAPPING, type AttributeMapping } from '../domain/attribute-mapping.js';
@@ -235,6 +238,7 @@ export function loadWorkerConfig(env: Env = process.env) {
   const notify = attempt(() => loadNotifySettings(env));
   const payloadKeys = attempt(() => loadKeyRing(env));
   const mapping = attempt(() => loadAttributeMapping(env));
+  const own = attempt(() => loadWorkerProcessSettings(env));
   if (
     problems.length > 0 ||
     !temporal ||
@@ -243,9 +247,77 @@ export function loadWorkerConfig(env: Env = process.env) {
     !tuning ||
     !notify ||
     payloadKeys === undefined ||
-    !mapping
+    !mapping ||
+    !own
   ) {
     throw new ConfigError(problems);
   }
-  return { temporal, connection, api, tuning, notify, payloadKeys, mapping };
+  return { temporal, connection, api, tuning, notify, payloadKeys, mapping, process: own };
+}
+
+export interface WorkerProcessSettings {
+  /** GET /healthz here (HEALTH_BIND_ADDRESS). */
+  health?: { host: string; port: number };
+  /** Prometheus metrics here (METRICS_BIND_ADDRESS), as the Temporal Runtime wants it: ip:port. */
+  metricsBindAddress?: string;
+  /** WORKER_SHUTDOWN_GRACE as Temporal takes it (e.g. "60s"). */
+  shutdownGrace: string;
+  logLevel: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** "host:port" (IPv6 in brackets) → parts, or a problem naming the variable. */
+function bindAddress(
+  env: Env,
+  name: string,
+  example: string,
+  problems: string[],
+  ipOnly: boolean,
+): { host: string; port: number } | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const colon = raw.lastIndexOf(':');
+  const host = colon > 0 ? raw.slice(0, colon).replace(/^\[(.*)\]$/, '$1') : '';
+  const port = Number(raw.slice(colon + 1));
+  const hostOk = ipOnly ? isIP(host) !== 0 : host.length > 0;
+  if (colon <= 0 || !hostOk || !Number.isInteger(port) || port < 1 || port > 65535) {
+    problems.push(
+      `${name} must be ${ipOnly ? 'an IP address' : 'a host'} and a port (1-65535), e.g. ${name}=${example}; got "${raw}"`,
+    );
+    return undefined;
+  }
+  return { host, port };
+}
+
+function isDuration(text: string): boolean {
+  try {
+    return msToNumber(text as Duration) >= 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The worker process's own settings: endpoints, shutdown grace, log level. */
+export function loadWorkerProcessSettings(env: Env = process.env): WorkerProcessSettings {
+  const problems: string[] = [];
+  const health = bindAddress(env, 'HEALTH_BIND_ADDRESS', '0.0.0.0:8080', problems, false);
+  const metrics = bindAddress(env, 'METRICS_BIND_ADDRESS', '0.0.0.0:9464', problems, true);
+  const shutdownGrace = env.WORKER_SHUTDOWN_GRACE?.trim() || '60s';
+  if (!isDuration(shutdownGrace))
+    problems.push(
+      `WORKER_SHUTDOWN_GRACE must be a duration such as 60s, 2m or 90000 (ms), e.g. WORKER_SHUTDOWN_GRACE=60s; got "${shutdownGrace}"`,
+    );
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, e.g. LOG_LEVEL=info; got "${logLevel}"`,
+    );
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    health,
+    metricsBindAddress: metrics ? env.METRICS_BIND_ADDRESS!.trim() : undefined,
+    shutdownGrace,
+    logLevel,
+  };
 }

@@ -3,55 +3,84 @@
  * the import's workflows and activities. Start more of them on the same task queue to
  * spread the work. SIGINT/SIGTERM stop polling and let running activities finish.
  */
-import { NativeConnection, Runtime } from '@temporalio/worker';
+// Like the CLI: a `.env` in the working directory (README step 2); the environment wins.
+import 'dotenv/config';
+import type { Server } from 'node:http';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { apiMetricsObserver } from '../observability/api-metrics.js';
 import { ConfigError, loadWorkerConfig } from '../config/env.js';
 import { describeTemporalConnection } from '../config/temporal-connection.js';
 import { createLogger } from '../observability/logger.js';
+import { checkBindable } from './bind-check.js';
 import { createWorker } from './create-worker.js';
 import { serveHealth } from './health.js';
 import { createImportDeps } from './import-deps.js';
 import { installRuntime } from './runtime.js';
 
-const logger = createLogger({ name: 'worker' });
+// Created once LOG_LEVEL has been checked (pino throws on an unknown level).
+let logger: Logger | undefined;
 
 async function main() {
-  const { temporal, connection: target, api, tuning, notify, payloadKeys } = loadWorkerConfig();
-  installRuntime({ logger, prometheusBindAddress: process.env.METRICS_BIND_ADDRESS || undefined });
-  const deps = createImportDeps(api, tuning, notify, apiMetricsObserver(Runtime.instance().metricMeter));
-  const connection = await NativeConnection.connect({
-    address: target.address,
-    tls: target.tls,
-    apiKey: target.apiKey,
-  });
+  const config = loadWorkerConfig();
+  const { temporal, connection: target, api, tuning, notify, payloadKeys, mapping } = config;
+  const settings = config.process;
+  logger = createLogger({ name: 'worker', level: settings.logLevel });
+  // Endpoints first: a busy port is the operator's to fix, before anything connects.
+  let worker: Worker | undefined;
+  const health: Server | null = settings.health
+    ? await serveHealth(() => worker?.getState() ?? 'STARTING', settings.health)
+    : null;
+  if (settings.metricsBindAddress) {
+    const colon = settings.metricsBindAddress.lastIndexOf(':');
+    await checkBindable(
+      'METRICS_BIND_ADDRESS',
+      settings.metricsBindAddress.slice(0, colon).replace(/^\[(.*)\]$/, '$1'),
+      Number(settings.metricsBindAddress.slice(colon + 1)),
+      '0.0.0.0:9465',
+    );
+  }
+  installRuntime({ logger, prometheusBindAddress: settings.metricsBindAddress });
+  const deps = createImportDeps(
+    api,
+    tuning,
+    notify,
+    apiMetricsObserver(Runtime.instance().metricMeter),
+    mapping,
+  );
   try {
-    const worker = await createWorker({
-      connection,
-      namespace: temporal.namespace,
-      taskQueue: temporal.taskQueue,
-      deps,
-      payloadKeys,
-      tuning: {
-        maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
-        // On SIGTERM/SIGINT: stop polling, let running activities finish for this long.
-        shutdownGraceTime: process.env.WORKER_SHUTDOWN_GRACE ?? '60s',
-      },
+    const connection = await NativeConnection.connect({
+      address: target.address,
+      tls: target.tls,
+      apiKey: target.apiKey,
     });
-    const health = process.env.HEALTH_BIND_ADDRESS
-      ? await serveHealth(worker, process.env.HEALTH_BIND_ADDRESS)
-      : null;
-    logger.info({ ...describeTemporalConnection(target), taskQueue: temporal.taskQueue }, 'worker started');
-    await worker.run();
-    health?.close();
-    logger.info('worker stopped');
+    try {
+      worker = await createWorker({
+        connection,
+        namespace: temporal.namespace,
+        taskQueue: temporal.taskQueue,
+        deps,
+        payloadKeys,
+        tuning: {
+          maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
+          // On SIGTERM/SIGINT: stop polling, let running activities finish for this long.
+          shutdownGraceTime: settings.shutdownGrace,
+        },
+      });
+      logger.info({ ...describeTemporalConnection(target), taskQueue: temporal.taskQueue }, 'worker started');
+      await worker.run();
+      logger.info('worker stopped');
+    } finally {
+      await connection.close();
+    }
   } finally {
-    await connection.close();
+    health?.close();
   }
 }
 
 main().catch((err: unknown) => {
   // A configuration mistake is the operator's to fix: one plain message, no stack trace.
   if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
-  else logger.error({ err }, 'worker failed');
+  else (logger ?? createLogger({ name: 'worker', level: 'info' })).error({ err }, 'worker failed');
   process.exit(1);
 });
