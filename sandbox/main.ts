@@ -20,6 +20,7 @@ import {
   SANDBOX_CLIENT_ID,
   SANDBOX_CLIENT_SECRET,
 } from './personio/server.js';
+import { webhookFaultsSchema, type WebhookFaults } from './personio/webhooks.js';
 
 type System = 'personio' | 'jumpcloud';
 const faultFlags: {
@@ -86,6 +87,18 @@ const program = new Command()
       'personioEmployeesLimit',
     ),
   )
+  .option('--no-personio-v2-rate-limit', 'turn off Personio v2’s per-endpoint limits (30/s, bucket of 100)')
+  .option('--personio-webhook-drop-rate <fraction>', 'webhooks: fraction of deliveries never sent')
+  .option('--personio-webhook-duplicate-rate <fraction>', 'webhooks: fraction of deliveries sent twice')
+  .option('--personio-webhook-delay-ms <ms>', 'webhooks: delay before every delivery')
+  .option(
+    '--personio-webhook-reorder-window-ms <ms>',
+    'webhooks: hold deliveries this long, send newest first',
+  )
+  .option(
+    '--personio-webhook-retry-time-scale <factor>',
+    'webhooks: multiply the retry delays (1 = a minute up to 2 days)',
+  )
   .option('--strict-auth', 'refuse Personio query-string credentials (as after December 2026)', false)
   .option('--state-dir <dir>', 'keep both servers’ state in this folder across restarts')
   .option('--log', 'log every request', false);
@@ -134,6 +147,35 @@ function faultsFor(system: System): Partial<FaultSettings> {
   return parsed.data;
 }
 
+function webhookFaults(): Partial<WebhookFaults> {
+  const flags = {
+    dropRate: 'personio-webhook-drop-rate',
+    duplicateRate: 'personio-webhook-duplicate-rate',
+    delayMs: 'personio-webhook-delay-ms',
+    reorderWindowMs: 'personio-webhook-reorder-window-ms',
+  } as const;
+  const raw: Record<string, number> = {};
+  for (const [key, flag] of Object.entries(flags)) {
+    const value = opts[flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+    if (value !== undefined) raw[key] = Number(value);
+  }
+  const parsed = webhookFaultsSchema.partial().safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    fail(`--${flags[issue.path[0] as keyof typeof flags]}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function timeScale(): number | undefined {
+  const raw = opts.personioWebhookRetryTimeScale;
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!(n >= 0 && n <= 10))
+    fail(`--personio-webhook-retry-time-scale must be a number from 0 to 10; got "${String(raw)}"`);
+  return n;
+}
+
 const stateDir = typeof opts.stateDir === 'string' ? opts.stateDir : undefined;
 const logger = opts.log ? pino({ name: 'sandbox' }) : undefined;
 const personio = createPersonioSandbox({
@@ -145,6 +187,9 @@ const personio = createPersonioSandbox({
   strictAuth: opts.strictAuth === true,
   employeesRateLimit: opts.personioEmployeesLimit === false ? false : PERSONIO_EMPLOYEES_RATE_LIMIT,
   faults: faultsFor('personio'),
+  v2RateLimit: opts.personioV2RateLimit === false ? false : undefined,
+  webhookFaults: webhookFaults(),
+  webhookRetryTimeScale: timeScale(),
   stateFile: stateDir ? join(stateDir, 'personio.json') : undefined,
   logger: logger?.child({ system: 'personio' }),
 });
@@ -175,7 +220,9 @@ console.log(`Personio sandbox:  ${personio.url}
 JumpCloud sandbox: ${jumpcloud.url}
   JUMPCLOUD_BASE_URL=${jumpcloud.url}
   JUMPCLOUD_API_KEY=${String(opts.jumpcloudApiKey)}${orgId ? `\n  JUMPCLOUD_ORG_ID=${orgId}` : ''}
+  Personio v2 (same data): POST /v2/auth/token (form), GET /v2/persons, /v2/webhooks
 Admin (both): GET /_sandbox/stats, GET|POST /_sandbox/faults, POST /_sandbox/reset; JumpCloud: GET /_sandbox/state
+  Personio webhooks: GET /_sandbox/webhooks, POST /_sandbox/webhooks/faults
 Ctrl-C stops both.`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -35,6 +35,8 @@ import {
 } from './v2-rate-limit.js';
 import { registerV2Routes } from './v2-routes.js';
 import { V2TokenRegistry } from './v2-tokens.js';
+import { registerWebhookRoutes } from './webhook-routes.js';
+import { WebhookCenter, type WebhookFaults } from './webhooks.js';
 
 export const SANDBOX_CLIENT_ID = 'sandbox-client-id';
 export const SANDBOX_CLIENT_SECRET = 'sandbox-client-secret';
@@ -87,6 +89,10 @@ export interface PersonioSandboxOptions {
    * token endpoint's 150/min. On by default (PERSONIO_V2_RATE_LIMIT); false turns both off.
    */
   v2RateLimit?: BucketRule | false;
+  /** Webhook delivery fault switches in force from the start (drop, duplicate, delay, reorder). */
+  webhookFaults?: Partial<WebhookFaults>;
+  /** Multiplies the webhook retry delays (default 1; tests use e.g. 0.001). */
+  webhookRetryTimeScale?: number;
   /** Keep the company in this JSON file: loaded at start when present, written on each change. */
   stateFile?: string;
   /**
@@ -106,6 +112,8 @@ export interface PersonioSandbox {
   close(): Promise<void>;
   faults: FaultController;
   stats: StatsRecorder;
+  /** v2 webhook subscriptions, events and deliveries. */
+  webhooks: WebhookCenter;
   /** Change employees between imports; every change bumps last_modified_at. */
   data: EmployeeMutations;
   /** Regenerate the seeded company and clear stats, faults, tokens and rate-limit windows. */
@@ -135,6 +143,12 @@ export function createPersonioSandbox(options: PersonioSandboxOptions = {}): Per
   store.load(saved ?? generate());
 
   const tokens = new TokenRegistry(now);
+  const webhooks = new WebhookCenter({
+    now,
+    faults: options.webhookFaults,
+    retryTimeScale: options.webhookRetryTimeScale,
+  });
+  store.onRecordChange((change) => webhooks.raise(change));
   const v2Tokens = new V2TokenRegistry(now);
   const v2Rate = options.v2RateLimit === undefined ? PERSONIO_V2_RATE_LIMIT : options.v2RateLimit;
   const v2Buckets = v2Rate ? new EndpointBuckets(v2Rate, now) : null;
@@ -196,6 +210,8 @@ export function createPersonioSandbox(options: PersonioSandboxOptions = {}): Per
     tokenLimiter: v2TokenLimiter,
   });
 
+  registerWebhookRoutes(app, { tokens: v2Tokens, buckets: v2Buckets, webhooks });
+
   const data = createMutations(store, { seed, domain: options.domain, now });
   const reset = () => {
     store.load(generate());
@@ -204,6 +220,7 @@ export function createPersonioSandbox(options: PersonioSandboxOptions = {}): Per
     faults.clear();
     tokens.expireAll();
     v2Tokens.expireAll();
+    webhooks.reset();
     v2Buckets?.reset();
     v2TokenLimiter?.reset();
     authLimiter?.reset();
@@ -232,9 +249,11 @@ export function createPersonioSandbox(options: PersonioSandboxOptions = {}): Per
       return url;
     },
     async close() {
+      webhooks.close();
       await app.close();
     },
     faults,
+    webhooks,
     stats,
     data,
     reset,

@@ -15,6 +15,12 @@ export interface AttributeChanges {
   fields: Record<string, number>;
 }
 
+/** What happened to one record, for listeners such as webhook deliveries. */
+export type RecordChange =
+  | { kind: 'inserted'; id: number }
+  | { kind: 'updated'; id: number; keys: readonly string[] }
+  | { kind: 'removed'; id: number };
+
 /** A scheduled status flip: a termination date makes an employee inactive the next day. */
 export interface PendingDeactivation {
   id: number;
@@ -36,6 +42,7 @@ export class EmployeeStore {
   private changes = new Map<number, AttributeChanges>();
   private pending: PendingDeactivation[] = [];
   private nextIdValue = 1;
+  private recordListeners: ((change: RecordChange) => void)[] = [];
   /** Bumped on every change, so derived caches can tell they are stale. */
   version = 0;
 
@@ -56,6 +63,15 @@ export class EmployeeStore {
     const maxId = this.employees.reduce((max, e) => Math.max(max, e.id), 0);
     this.nextIdValue = Math.max(snapshot.nextId, maxId + 1);
     this.version++;
+  }
+
+  /** Called after every insert, update and removal (not on load). */
+  onRecordChange(listener: (change: RecordChange) => void): void {
+    this.recordListeners.push(listener);
+  }
+
+  private notify(change: RecordChange): void {
+    for (const listener of this.recordListeners) listener(change);
   }
 
   snapshot(): StoreSnapshot {
@@ -120,6 +136,7 @@ export class EmployeeStore {
     this.byId.set(employee.id, employee);
     this.modifiedMs.set(employee.id, parseDateTime(employee.lastModifiedAt));
     this.changed();
+    this.notify({ kind: 'inserted', id: employee.id });
   }
 
   /**
@@ -143,6 +160,7 @@ export class EmployeeStore {
     this.modifiedMs.set(id, atMs);
     this.invalidate(id);
     this.changed();
+    this.notify({ kind: 'updated', id, keys });
     return employee;
   }
 
@@ -156,6 +174,7 @@ export class EmployeeStore {
     this.pending = this.pending.filter((p) => p.id !== id);
     this.invalidate(id);
     this.changed();
+    this.notify({ kind: 'removed', id });
     return employee;
   }
 

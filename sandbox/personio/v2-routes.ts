@@ -70,7 +70,12 @@ export function v2RateLimit(buckets: EndpointBuckets | null) {
 }
 
 /** limit 1..max (default given); undefined after a 400 was sent. */
-function pageLimit(query: Query, reply: FastifyReply, max = V2_MAX_LIMIT, fallback = V2_DEFAULT_LIMIT) {
+export function pageLimit(
+  query: Query,
+  reply: FastifyReply,
+  max = V2_MAX_LIMIT,
+  fallback = V2_DEFAULT_LIMIT,
+) {
   const raw = first(query.limit);
   const limit = raw === undefined ? fallback : /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(limit >= 1 && limit <= max)) {
@@ -100,7 +105,7 @@ function decodeCursor(cursor: string): CursorState | null {
 }
 
 /** Links of a page: `self` and, unless it is the last page, `next`, both absolute. */
-function pageLinks(
+export function pageLinks(
   request: FastifyRequest,
   path: string,
   filters: URLSearchParams,
@@ -194,7 +199,7 @@ function filtersOf(query: Query): URLSearchParams {
 }
 
 /** Resolve the cursor (if any) to its filters and start key; undefined after a 400 was sent. */
-function cursorOf(
+export function cursorOf(
   query: Query,
   reply: FastifyReply,
 ): { filters: URLSearchParams; after: string | null } | undefined {
