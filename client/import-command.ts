@@ -15,6 +15,7 @@ import { collectReport, writeReport } from './report-command.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { connectClient } from './temporal-client.js';
 import { workflowLink } from './web-links.js';
+import { noWorkerMessage, watchWorkers, workersPolling } from './worker-presence.js';
 
 export interface ImportCommandFlags extends ImportFlags {
   wait: boolean;
@@ -39,11 +40,16 @@ export async function importCommand(flags: ImportCommandFlags): Promise<void> {
         : `Started import ${workflowId}`,
     );
     console.error(`Temporal Web: ${workflowLink(settings.namespace, workflowId)}`);
+    const taskQueue = attached ? (await handle.describe()).taskQueue : settings.taskQueue;
     if (!flags.wait) {
+      if ((await workersPolling(client, settings.namespace, taskQueue)) === 0)
+        console.error(noWorkerMessage(settings.namespace, taskQueue));
       console.log(workflowId);
       return;
     }
-    const report: ImportReport = await followImport(handle);
+    const following = followImport(handle);
+    watchWorkers(client, settings.namespace, taskQueue, following);
+    const report: ImportReport = await following;
     if (report.dryRun) {
       const { rows } = await collectReport(client, workflowId);
       console.log(`\n${planDiffText(report, rows)}`);

@@ -5,6 +5,7 @@ import { importWorkflowId, progressQuery, type ImportReport } from '../workflows
 import { summaryFromReport } from './import-command.js';
 import { connectClient } from './temporal-client.js';
 import { workflowLink } from './web-links.js';
+import { noWorkerMessage, workersPolling } from './worker-presence.js';
 
 export async function statusCommand(workflowIdArg: string | undefined): Promise<void> {
   const settings = loadTemporalSettings();
@@ -15,7 +16,13 @@ export async function statusCommand(workflowIdArg: string | undefined): Promise<
     const description = await handle.describe();
     console.log(`${workflowId}: ${description.status.name} (started ${description.startTime.toISOString()})`);
     console.log(`Temporal Web: ${workflowLink(settings.namespace, workflowId)}`);
-    if (description.status.name === 'RUNNING') {
+    if (
+      description.status.name === 'RUNNING' &&
+      (await workersPolling(client, settings.namespace, description.taskQueue)) === 0
+    ) {
+      // A query needs a worker: without one it would only time out.
+      console.log(noWorkerMessage(settings.namespace, description.taskQueue));
+    } else if (description.status.name === 'RUNNING') {
       const p = await handle.query(progressQuery);
       console.log(
         `phase ${p.phase}; pages ${p.pagesDone}/${p.pagesTotal ?? '?'}; employees ${p.employeesProcessed}/${p.employeesTotal ?? '?'}`,
