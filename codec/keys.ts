@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/env.js';
+import { registerSecret } from '../observability/redact.js';
 
 export interface PayloadKey {
   id: string;
@@ -38,6 +39,7 @@ export function parseKeyRing(text: string, source: string): PayloadKeyRing {
       );
       return;
     }
+    registerSecret(entry.slice(colon + 1)); // kept out of log lines by value
     const key = Buffer.from(entry.slice(colon + 1), 'base64');
     if (key.length !== 32) {
       problems.push(

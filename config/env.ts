@@ -11,6 +11,7 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { z } from 'zod';
 import { loadKeyRing } from '../codec/keys.js';
+import { registerSecret } from '../observability/redact.js';
 import { DEFAULT_MAPPING, type AttributeMapping } from '../domain/attribute-mapping.js';
 import { readAttributeMappingFile } from './attribute-mapping-file.js';
 import { loadTemporalConnection } from './temporal-connection.js';
@@ -26,6 +27,19 @@ type Env = Record<string, string | undefined>;
 
 /** Reads NAME, or the file named by NAME_FILE (trimmed). Problems go to `problems`. */
 export function readSecret(env: Env, name: string, problems: string[]): string | undefined {
+  const value = readSecretValue(env, name, problems);
+  // Every secret the configuration reads is kept out of log lines by value too.
+  registerSecret(value);
+  if (value && URL.canParse(value)) {
+    const url = new URL(value);
+    registerSecret(url.password);
+    registerSecret(decodeURIComponent(url.password));
+    if (url.pathname.length > 1) registerSecret(url.pathname);
+  }
+  return value;
+}
+
+function readSecretValue(env: Env, name: string, problems: string[]): string | undefined {
   const direct = env[name];
   const file = env[`${name}_FILE`];
   if (direct && file) {

@@ -21,6 +21,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './env.js';
+import { registerSecret } from '../observability/redact.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -75,9 +76,13 @@ function readSecret(env: Env, name: string, example: string, problems: string[])
     problems.push(`${name} and ${name}_FILE are both set: keep one, e.g. ${name}_FILE=${example}`);
     return undefined;
   }
-  if (!file) return direct;
+  if (!file) {
+    registerSecret(direct);
+    return direct;
+  }
   try {
     const secret = readFileSync(file, 'utf8').trim();
+    registerSecret(secret);
     if (!secret) problems.push(`${name}_FILE=${file} is an empty file: put the secret in it`);
     return secret || undefined;
   } catch (err) {

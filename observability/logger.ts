@@ -1,9 +1,13 @@
 /**
  * pino for every process of this project: JSON lines by default (for log shippers),
- * human-readable when writing to a terminal. Secrets and auth headers are redacted by
- * path, as a second line of defence: the first is never logging them at all.
+ * human-readable when writing to a terminal. Secrets are redacted as a second line of
+ * defence (the first is never logging them at all): every argument of every line goes
+ * through observability/redact.ts (secret keys at any depth, URLs' user info and paths,
+ * registered secret values, errors reduced to name/message/code/stack), and the paths below
+ * are censored by pino itself.
  */
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { redactText, redactValue, serializeError } from './redact.js';
 
 export const redactedPaths = [
   'password',
@@ -42,6 +46,17 @@ export function createLogger(settings: LoggerSettings): Logger {
     name: settings.name,
     level,
     redact: { paths: redactedPaths, censor: '[redacted]' },
+    serializers: { err: serializeError, error: serializeError },
+    hooks: {
+      logMethod(args, method) {
+        const [first, ...rest] = args as unknown[];
+        // pino reads a leading Error as { err }; keep that, with the error reduced.
+        const head = first instanceof Error ? { err: serializeError(first) } : redactValue(first);
+        const tail = rest.map((a) => (typeof a === 'string' ? redactText(a) : redactValue(a)));
+        if (first instanceof Error && tail.length === 0) tail.push(redactText(first.message));
+        return method.apply(this, [head, ...tail] as Parameters<typeof method>);
+      },
+    },
   };
   if (settings.destination) return pino(options, settings.destination);
   if (pretty) {

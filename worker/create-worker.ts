@@ -7,6 +7,7 @@ import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { dataConverterFor } from '../codec/data-converter.js';
 import type { PayloadKeyRing } from '../codec/keys.js';
+import { redactActivityErrors } from './redact-errors.js';
 import { sharedWorkflowBundle } from './workflow-bundle.js';
 
 export interface CreateWorkerOptions {
@@ -29,5 +30,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     activities: createActivities(options.deps),
     dataConverter: dataConverterFor(options.payloadKeys ?? null),
     ...options.tuning,
+    // Secrets out of every activity error before it becomes a failure (worker/redact-errors.ts).
+    interceptors: {
+      ...options.tuning?.interceptors,
+      activity: [redactActivityErrors, ...(options.tuning?.interceptors?.activity ?? [])],
+    },
   });
 }

@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -22,7 +24,9 @@ import { runProject, type ProcessHandle } from '../helpers/worker-process.js';
 const personioSecret = `PERSONIO-SECRET-${randomBytes(8).toString('hex')}`;
 const jumpcloudKey = `JUMPCLOUD-KEY-${randomBytes(8).toString('hex')}`;
 const payloadKey = randomBytes(32).toString('base64');
-const secrets = [personioSecret, jumpcloudKey, payloadKey];
+const smtpPassword = `SMTP-PASS-${randomBytes(8).toString('hex')}`;
+const webhookPath = `WEBHOOK-PATH-${randomBytes(8).toString('hex')}`;
+const secrets = [personioSecret, jumpcloudKey, payloadKey, smtpPassword, webhookPath];
 
 describe('the worker and CLI processes', () => {
   const personio = createPersonioSandbox({
@@ -35,6 +39,11 @@ describe('the worker and CLI processes', () => {
   const mails: string[] = [];
   const smtp = new SMTPServer({
     authOptional: true,
+    allowInsecureAuth: true,
+    onAuth: (auth, _session, done) =>
+      auth.password === smtpPassword
+        ? done(null, { user: auth.username })
+        : done(new Error('Invalid username or password')),
     disabledCommands: ['STARTTLS'],
     onData(stream, _session, done) {
       let text = '';
@@ -44,6 +53,15 @@ describe('the worker and CLI processes', () => {
         done();
       });
     },
+  });
+  const webhookBodies: string[] = [];
+  const webhook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (req.url?.endsWith(webhookPath)) webhookBodies.push(body);
+      res.writeHead(req.url?.endsWith(webhookPath) ? 200 : 404).end('ok');
+    });
   });
   const dir = mkdtempSync(join(tmpdir(), 'worker-process-'));
   const reportFile = join(dir, 'report.csv');
@@ -58,6 +76,8 @@ describe('the worker and CLI processes', () => {
     await jumpcloud.listen(0);
     const smtpPort = await freePort();
     await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    const webhookPort = (webhook.address() as AddressInfo).port;
     const { address } = await testTemporal();
     const taskQueue = taskQueueFor('worker-process');
     workflowId = `personio-import-${taskQueue}`;
@@ -77,7 +97,8 @@ describe('the worker and CLI processes', () => {
       JUMPCLOUD_BASE_URL: jumpcloud.url,
       JUMPCLOUD_API_KEY: jumpcloudKey,
       METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_URL: `smtp://mailer:${smtpPassword}@127.0.0.1:${smtpPort}`,
+      NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/services/T0/B0/${webhookPath}`,
     });
     await worker.waitFor(/worker started/);
     cli = runProject(
@@ -93,12 +114,14 @@ describe('the worker and CLI processes', () => {
     await personio.close();
     await jumpcloud.close();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await new Promise<void>((resolve) => webhook.close(() => resolve()));
   });
 
   it('runs an import from the CLI to the end', () => {
     assert.equal(cliCode, 0, cli.output.join('\n'));
     assert.match(cli.output.join('\n'), /finished in .* 130 employees read/);
     assert.equal(mails.length, 1, 'one summary email');
+    assert.equal(webhookBodies.length, 1, 'one summary on the webhook');
   });
 
   it('lets no secret into history, logs, the report, the email or process arguments', async () => {
@@ -112,6 +135,7 @@ describe('the worker and CLI processes', () => {
     assert.ok(texts.length >= 2, 'the parent and its page children');
     texts.push(['worker log', worker.output.join('\n')], ['CLI output', cli.output.join('\n')]);
     texts.push(['report', readFileSync(reportFile, 'utf8')], ['email', mails.join('\n')]);
+    texts.push(['webhook', webhookBodies.join('\n')]);
     texts.push(['worker arguments', readFileSync(`/proc/${worker.pid}/cmdline`, 'utf8')]);
     assert.ok(worker.output.length > 20, 'the worker logged (at debug level)');
     for (const [where, text] of texts) {
