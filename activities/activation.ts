@@ -7,10 +7,9 @@
  */
 import type { JumpCloudClient, SystemUser } from '../clients/jumpcloud.js';
 import { ApiError } from '../clients/api-error.js';
-import type { PersonioClient } from '../clients/personio.js';
 import { ActivationTimeError, activationInstant, calendarDate } from '../domain/activation-time.js';
 import { parseEmployee, type Employee } from '../domain/personio-record.js';
-import { required, type ImportDeps } from './deps.js';
+import { required, type ImportDeps, type PersonioReader } from './deps.js';
 import { asActivity } from './failures.js';
 import { stateOf } from './plan-employee.js';
 
@@ -46,7 +45,7 @@ export function createActivationActivities(deps: Partial<ImportDeps>) {
 }
 
 export async function activateIfStillHired(
-  personio: PersonioClient,
+  personio: PersonioReader,
   jumpcloud: JumpCloudClient,
   check: ActivationCheck,
 ): Promise<ActivationDecision> {

@@ -4,8 +4,11 @@ import type { Notifier } from '../clients/notifier.js';
 import type { PersonioClient } from '../clients/personio.js';
 import type { AttributeMapping } from '../domain/attribute-mapping.js';
 
+/** What the activities read from Personio: the v1 client or the v2 one (clients/personio-v2.ts). */
+export type PersonioReader = Pick<PersonioClient, 'authenticate' | 'listEmployees' | 'getEmployee'>;
+
 export interface ImportDeps {
-  personio: PersonioClient;
+  personio: PersonioReader;
   jumpcloud: JumpCloudClient;
   notifier: Notifier;
   /**

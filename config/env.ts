@@ -87,7 +87,14 @@ export function loadTemporalSettings(env: Env = process.env): TemporalSettings {
 }
 
 export interface ApiSettings {
-  personio: { baseUrl: string; clientId: string; clientSecret: string; appId: string };
+  personio: {
+    baseUrl: string;
+    clientId: string;
+    clientSecret: string;
+    appId: string;
+    /** PERSONIO_API_VERSION: which Personio API the import reads (v1 unless set). */
+    apiVersion?: 'v1' | 'v2';
+  };
   jumpcloud: { baseUrl: string; apiKey: string; orgId: string | undefined };
 }
 
@@ -129,6 +136,9 @@ export function loadApiSettings(env: Env = process.env): ApiSettings {
     jumpcloudOrgId: env.JUMPCLOUD_ORG_ID || undefined,
   });
   if (!parsed.success) problems.push(...parsed.error.issues.map((i) => i.message));
+  const apiVersion = env.PERSONIO_API_VERSION || 'v1';
+  if (apiVersion !== 'v1' && apiVersion !== 'v2')
+    problems.push(`PERSONIO_API_VERSION must be v1 or v2, e.g. PERSONIO_API_VERSION=v2; got "${apiVersion}"`);
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return {
     personio: {
@@ -136,6 +146,7 @@ export function loadApiSettings(env: Env = process.env): ApiSettings {
       clientId: clientId!,
       clientSecret: clientSecret!,
       appId: env.PERSONIO_APP_ID || 'PERSONIO_JUMPCLOUD_SYNC',
+      apiVersion: apiVersion as 'v1' | 'v2',
     },
     jumpcloud: { baseUrl: parsed.data.jumpcloudBaseUrl, apiKey: apiKey!, orgId: parsed.data.jumpcloudOrgId },
   };

@@ -2,6 +2,7 @@
 import { JumpCloudClient } from '../clients/jumpcloud.js';
 import { Notifier } from '../clients/notifier.js';
 import { PersonioClient } from '../clients/personio.js';
+import { PersonioV2Client } from '../clients/personio-v2.js';
 import type { RequestObserver } from '../clients/http.js';
 import type { ImportDeps } from '../activities/deps.js';
 import type { ApiSettings, NotifySettings, WorkerTuning } from '../config/env.js';
@@ -15,16 +16,17 @@ export function createImportDeps(
   /** From ATTRIBUTE_MAPPING_FILE (config/env.ts); the README's table when none is set. */
   mapping: AttributeMapping = DEFAULT_MAPPING,
 ): ImportDeps {
+  const personioSettings = {
+    ...api.personio,
+    maxConcurrency: tuning.personioMaxConcurrency,
+    requestsPerSecond: tuning.personioRequestsPerSecond,
+  };
   return {
     mapping,
-    personio: new PersonioClient(
-      {
-        ...api.personio,
-        maxConcurrency: tuning.personioMaxConcurrency,
-        requestsPerSecond: tuning.personioRequestsPerSecond,
-      },
-      observe,
-    ),
+    personio:
+      api.personio.apiVersion === 'v2'
+        ? new PersonioV2Client(personioSettings, observe)
+        : new PersonioClient(personioSettings, observe),
     jumpcloud: new JumpCloudClient(
       {
         ...api.jumpcloud,
