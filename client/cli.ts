@@ -44,8 +44,7 @@ program
   .option('--report <file>', 'write the full per-employee report (.csv or .json) when done')
   .option(
     '--plan-output <prefix>',
-    'with --dry-run: write the plan to <prefix>.json and <prefix>.csv',
-    'personio-import-plan',
+    'with --dry-run: write the plan to <prefix>.json and <prefix>.csv (default: ~/.local/state/personio-jumpcloud-sync/plans/plan-<time>)',
   )
   .option('--id <workflowId>', 'workflow id (default: one per task queue, so one import runs at a time)')
   .option('--no-wait', 'print the workflow id and the Temporal Web link, then exit')

@@ -13,7 +13,9 @@ import { followImport } from './progress.js';
 import { planDiffText, writePlanFiles } from './plan-output.js';
 import { collectReport, writeReport } from './report-command.js';
 import { ensureSearchAttributes } from './search-attributes.js';
+import { checkOutputFile, planPrefix } from './output-paths.js';
 import { connectClient } from './temporal-client.js';
+import { UsageError } from './usage-error.js';
 import { workflowLink } from './web-links.js';
 import { noWorkerMessage, watchWorkers, workersPolling } from './worker-presence.js';
 
@@ -27,6 +29,11 @@ export interface ImportCommandFlags extends ImportFlags {
 
 export async function importCommand(flags: ImportCommandFlags): Promise<void> {
   const { raw, input } = importInputFrom(flags);
+  // Output paths first: a mistake there must not surface after the import has written.
+  if (flags.report) checkOutputFile('--report', flags.report);
+  if (flags.planOutput !== undefined && !input.dryRun)
+    throw new UsageError("--plan-output writes a preview's plan: use it with --dry-run (or use --report)");
+  const planFiles = input.dryRun && flags.wait ? planPrefix(flags.planOutput) : undefined;
   const settings = loadTemporalSettings();
   const { client, close } = await connectClient(settings);
   try {
@@ -34,6 +41,7 @@ export async function importCommand(flags: ImportCommandFlags): Promise<void> {
     if (warning) console.error(`warning: ${warning}`);
     const workflowId = flags.id ?? importWorkflowId(settings.taskQueue);
     const { handle, attached } = await startOrAttach(client, settings.taskQueue, workflowId, raw, input);
+    if (attached) await refuseMismatchedAttach(handle, workflowId, input.dryRun);
     console.error(
       attached
         ? `An import is already running for this Personio/JumpCloud pair (${workflowId}): following it instead of starting another.`
@@ -53,7 +61,7 @@ export async function importCommand(flags: ImportCommandFlags): Promise<void> {
     if (report.dryRun) {
       const { rows } = await collectReport(client, workflowId);
       console.log(`\n${planDiffText(report, rows)}`);
-      const files = writePlanFiles(flags.planOutput ?? 'personio-import-plan', report, rows);
+      const files = writePlanFiles(planFiles ?? planPrefix(flags.planOutput), report, rows);
       console.error(`Full plan: ${files.join(', ')}`);
     } else console.log(`\n${summaryFromReport(report)}`);
     if (flags.report) {
@@ -90,6 +98,34 @@ export async function startOrAttach(
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     return { handle: client.workflow.getHandle<typeof importEmployees>(workflowId), attached: true };
   }
+}
+
+/**
+ * Attaching follows the running import as it is: a `--dry-run` must not quietly follow a
+ * real run (and a real import must not quietly follow a preview and write nothing).
+ */
+async function refuseMismatchedAttach(
+  handle: WorkflowHandle<typeof importEmployees>,
+  workflowId: string,
+  dryRun: boolean,
+): Promise<void> {
+  const summary = await (await handle.describe()).staticSummary();
+  const runningDryRun = summary === undefined ? undefined : summary.includes('(dry run)');
+  // Unknown (started from Temporal Web, say): a real import follows it as before.
+  if (runningDryRun === dryRun || (runningDryRun === undefined && !dryRun)) return;
+  const running =
+    runningDryRun === undefined
+      ? 'an import (started elsewhere)'
+      : runningDryRun
+        ? 'a preview (dry run)'
+        : 'a real import';
+  throw new UsageError(
+    dryRun
+      ? `${running} is already running as ${workflowId}: --dry-run would only follow it, so nothing was previewed. ` +
+          `Preview beside it with \`import --dry-run --id ${workflowId}-preview\`, or follow it with \`status\`.`
+      : `${running} is already running as ${workflowId}: this import was not started. ` +
+          `Start it once that has ended (\`status\` shows where it stands).`,
+  );
 }
 
 export function summaryFromReport(report: ImportReport): string {

@@ -51,7 +51,8 @@ function diffLines(r: ReportRow): string[] {
 export function writePlanFiles(prefix: string, report: ImportReport, rows: ReportRow[]): string[] {
   const json = `${prefix}.json`;
   const csv = `${prefix}.csv`;
-  writeFileSync(json, JSON.stringify({ summary: report, employees: rows }, null, 2) + '\n');
-  writeFileSync(csv, toCsv(rows));
+  // Personal data: readable by this user only.
+  writeFileSync(json, JSON.stringify({ summary: report, employees: rows }, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(csv, toCsv(rows), { mode: 0o600 });
   return [json, csv];
 }
