@@ -3,6 +3,8 @@ import type { JumpCloudClient } from '../clients/jumpcloud.js';
 import type { Notifier } from '../clients/notifier.js';
 import type { PersonioClient } from '../clients/personio.js';
 import type { AttributeMapping } from '../domain/attribute-mapping.js';
+import type { ImportPolicy } from '../domain/import-policy.js';
+import type { SealKeys } from './carried-state.js';
 
 /** What the activities read from Personio: the v1 client or the v2 one (clients/personio-v2.ts). */
 export type PersonioReader = Pick<PersonioClient, 'authenticate' | 'listEmployees' | 'getEmployee'>;
@@ -17,6 +19,10 @@ export interface ImportDeps {
    * task queue must have the same one, or users flip between two mappings.
    */
   mapping?: AttributeMapping;
+  /** What any workflow input may ask (IMPORT_POLICY_FILE); absent: STRICT_POLICY. */
+  policy?: ImportPolicy;
+  /** Seal what an import carries into its next run (activities/carried-state.ts). */
+  sealKeys?: SealKeys;
 }
 
 /** The import's activities need the API clients; a worker started without them says so. */

@@ -4,10 +4,12 @@
  */
 import { createActivationActivities } from './activation.js';
 import { createAuthenticateActivities } from './authenticate.js';
+import { createCarriedStateActivities } from './carried-state.js';
 import type { ImportDeps } from './deps.js';
 import { createDiagnosticsActivities } from './diagnostics.js';
 import { createFetchPageActivities } from './fetch-page.js';
 import { createGroupActivities } from './groups.js';
+import { createInputPolicyActivities } from './input-policy.js';
 import { createLinkManagerActivities } from './link-managers.js';
 import { createNotifyActivities } from './notify.js';
 import { createScanActivities } from './scan-directory.js';
@@ -20,6 +22,8 @@ export type ActivityDeps = Partial<ImportDeps>;
 export function createActivities(deps: ActivityDeps = {}) {
   return {
     ...createDiagnosticsActivities(),
+    ...createInputPolicyActivities(deps),
+    ...createCarriedStateActivities(deps),
     ...createAuthenticateActivities(deps),
     ...createScanActivities(deps),
     ...createFetchPageActivities(deps),

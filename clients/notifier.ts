@@ -38,6 +38,11 @@ export class Notifier {
 
   constructor(private readonly settings: NotifierSettings) {}
 
+  /** The operator's own destinations (NOTIFY_EMAIL, NOTIFY_WEBHOOK_URL): an input may pick them. */
+  ownDestinations(): { recipients: string[]; webhookUrl?: string } {
+    return { recipients: this.settings.defaultRecipients, webhookUrl: this.settings.defaultWebhookUrl };
+  }
+
   async send(notification: Notification): Promise<Delivery> {
     const delivery: Delivery = { emailedTo: [], webhook: false, skipped: [] };
     const recipients = notification.email.length > 0 ? notification.email : this.settings.defaultRecipients;

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { loadKeyRing } from '../codec/keys.js';
 import { registerSecret } from '../observability/redact.js';
 import { DEFAULT_MAPPING, type AttributeMapping } from '../domain/attribute-mapping.js';
+import { parseImportPolicy, STRICT_POLICY, type ImportPolicy } from '../domain/import-policy.js';
 import { readAttributeMappingFile } from './attribute-mapping-file.js';
 import { loadTemporalConnection } from './temporal-connection.js';
 
@@ -244,6 +245,26 @@ export function loadAttributeMapping(env: Env = process.env): AttributeMapping {
   return result.mapping;
 }
 
+/**
+ * The import policy: IMPORT_POLICY_FILE names a JSON file (README, "Import policy"); unset, the
+ * worker is strict (STRICT_POLICY: its own NOTIFY_* destinations, the default safeguards as floors).
+ */
+export function loadImportPolicy(env: Env = process.env): ImportPolicy {
+  const file = env.IMPORT_POLICY_FILE?.trim();
+  if (!file) return STRICT_POLICY;
+  const label = `IMPORT_POLICY_FILE=${file}`;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new ConfigError([`${label}: cannot be read (${code}): fix the path or permissions`]);
+  }
+  const result = parseImportPolicy(text, label);
+  if (!result.ok) throw new ConfigError(result.problems);
+  return result.policy;
+}
+
 /** Everything a worker needs, with the problems of every part reported together. */
 export function loadWorkerConfig(env: Env = process.env) {
   const problems: string[] = [];
@@ -264,6 +285,7 @@ export function loadWorkerConfig(env: Env = process.env) {
   const payloadKeys = attempt(() => loadKeyRing(env));
   const mapping = attempt(() => loadAttributeMapping(env));
   const own = attempt(() => loadWorkerProcessSettings(env));
+  const policy = attempt(() => loadImportPolicy(env));
   if (
     problems.length > 0 ||
     !temporal ||
@@ -273,11 +295,12 @@ export function loadWorkerConfig(env: Env = process.env) {
     !notify ||
     payloadKeys === undefined ||
     !mapping ||
-    !own
+    !own ||
+    !policy
   ) {
     throw new ConfigError(problems);
   }
-  return { temporal, connection, api, tuning, notify, payloadKeys, mapping, process: own };
+  return { temporal, connection, api, tuning, notify, payloadKeys, mapping, process: own, policy };
 }
 
 export interface WorkerProcessSettings {

@@ -5,6 +5,7 @@ import { PersonioClient } from '../clients/personio.js';
 import { PersonioV2Client } from '../clients/personio-v2.js';
 import type { RequestObserver } from '../clients/http.js';
 import type { ImportDeps } from '../activities/deps.js';
+import { deriveSealKeys } from '../activities/carried-state.js';
 import type { ApiSettings, NotifySettings, WorkerTuning } from '../config/env.js';
 import { DEFAULT_MAPPING, type AttributeMapping } from '../domain/attribute-mapping.js';
 
@@ -36,5 +37,10 @@ export function createImportDeps(
       observe,
     ),
     notifier: new Notifier(notify),
+    // Every worker of a task queue has these credentials, and nobody who starts workflows needs
+    // them; the worker process seals with its payload keys instead when it has them (rotatable).
+    sealKeys: deriveSealKeys([
+      { id: 'api', secret: `${api.personio.clientSecret}\u0000${api.jumpcloud.apiKey}` },
+    ]),
   };
 }

@@ -16,6 +16,7 @@ import { checkBindable } from './bind-check.js';
 import { createWorker } from './create-worker.js';
 import { serveHealth } from './health.js';
 import { createImportDeps } from './import-deps.js';
+import { deriveSealKeys } from '../activities/carried-state.js';
 import { installRuntime } from './runtime.js';
 
 // Created once LOG_LEVEL has been checked (pino throws on an unknown level).
@@ -48,6 +49,18 @@ async function main() {
     apiMetricsObserver(Runtime.instance().metricMeter),
     mapping,
   );
+  // What any workflow input may ask of this worker (IMPORT_POLICY_FILE).
+  deps.policy = config.policy;
+  // Continue-as-new state is sealed with keys every worker of the task queue shares.
+  if (payloadKeys)
+    deps.sealKeys = deriveSealKeys(
+      [payloadKeys.current, ...[...payloadKeys.byId].map(([id, key]) => ({ id, key }))].map(
+        ({ id, key }) => ({
+          id: `payload-${id}`,
+          secret: key,
+        }),
+      ),
+    );
   try {
     const connection = await NativeConnection.connect({
       address: target.address,

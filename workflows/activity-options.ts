@@ -4,7 +4,7 @@
  * durable import should wait out an outage rather than fail; rejected credentials and
  * rejected requests are final.
  */
-import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
 
 export const FINAL_FAILURE_TYPES = ['CredentialsRejected', 'RequestRejected', 'InvalidImportInput'];
 
@@ -36,4 +36,13 @@ export const longRead: ActivityOptions = {
   startToCloseTimeout: '1h',
   heartbeatTimeout: '15s',
   retry: transientRetry,
+};
+
+/**
+ * Checks the worker makes on its own configuration (the import policy, seals, signatures): local
+ * activities, quick, and a few attempts only (a failure is a bug or a bad worker, not an outage).
+ */
+export const workerCheck: LocalActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: FINAL_FAILURE_TYPES },
 };

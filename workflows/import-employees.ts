@@ -13,6 +13,7 @@ import {
   metricMeter,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -21,10 +22,16 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { StateSeal } from '../activities/carried-state.js';
 import type { EnsuredGroups } from '../activities/groups.js';
 import type { DirectoryScan } from '../activities/scan-directory.js';
 import { departmentKey } from '../domain/directory-scan.js';
-import { parseImportInput, groupNameForDepartment, type ImportInput } from '../domain/import-input.js';
+import {
+  parseImportInput,
+  groupNameForDepartment,
+  type ImportInput,
+  type InputProblem,
+} from '../domain/import-input.js';
 import {
   addOutcomeCounts,
   collectProblems,
@@ -41,10 +48,10 @@ import {
   importPhaseKey,
 } from '../domain/search-attributes.js';
 import { EMPLOYEES_PROCESSED, IMPORT_DURATION, IMPORTS_FINISHED } from '../domain/metric-names.js';
-import { safeguardBreaches } from '../domain/safeguards.js';
+import { safeguardBreaches, type SafeguardRules } from '../domain/safeguards.js';
 import { countsLine, summaryText } from '../domain/summary.js';
 import type { GroupRules } from '../domain/page-groups.js';
-import { credentialCheck, longRead, shortCall } from './activity-options.js';
+import { credentialCheck, longRead, shortCall, workerCheck } from './activity-options.js';
 import {
   approveUpdate,
   pageWorkflowId,
@@ -60,6 +67,8 @@ import { importPage, type PageRequest } from './import-page.js';
 import { nextSyncState, parseDuration, resolveSyncWindow, type SyncWindow } from './sync-window.js';
 
 const { checkCredentials } = proxyActivities<Activities>(credentialCheck);
+const { checkImportInput, sealCarriedState, checkCarriedState } =
+  proxyLocalActivities<Activities>(workerCheck);
 const { scanDirectory } = proxyActivities<Activities>(longRead);
 const {
   countChangedEmployees,
@@ -93,6 +102,8 @@ export interface ImportState {
   planGroups?: EnsuredGroups | null;
   /** Full or delta, decided once at the start (runs started before it existed: full). */
   sync?: SyncWindow;
+  /** The safeguards the worker's import policy gave this run (absent before the policy existed). */
+  safeguards?: SafeguardRules | null;
 }
 
 interface PlanState extends PlanSummary {
@@ -104,17 +115,40 @@ interface PlanState extends PlanSummary {
   offsetsToLink?: number[];
 }
 
-export async function importEmployees(rawInput?: unknown, carried?: ImportState): Promise<ImportReport> {
+export async function importEmployees(
+  rawInput?: unknown,
+  carried?: ImportState,
+  seal?: StateSeal,
+  ...extra: unknown[]
+): Promise<ImportReport> {
   const parsed = parseImportInput(rawInput);
-  if (!parsed.ok) {
-    throw ApplicationFailure.create({
-      type: 'InvalidImportInput',
-      message: `The import input is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`,
-      nonRetryable: true,
-      details: [parsed.problems],
+  if (!parsed.ok) throw invalidInput(parsed.problems);
+  // A state is only ever carried from this import's previous run, sealed by its worker; a
+  // starter's (anyone's) is refused before any of it is used (patched: older runs replay as they ran).
+  if ((carried != null || seal != null || extra.length > 0) && patched('sealed-continuation')) {
+    const { workflowId, continuedFromExecutionRunId } = workflowInfo();
+    if (extra.length > 0)
+      throw forgedState(`the import takes one argument (its input); got ${3 + extra.length}`);
+    if (!continuedFromExecutionRunId || carried == null)
+      throw forgedState('only the import itself passes a second argument, when it continues as new');
+    const problem = await checkCarriedState({
+      workflowId,
+      runId: continuedFromExecutionRunId,
+      input: rawInput,
+      state: carried,
+      seal,
     });
+    if (problem !== null) throw forgedState(problem);
   }
   const input = parsed.input;
+  // The worker's import policy, checked by the worker itself (the input is anyone's): a first
+  // run only, its verdict rides along in the state (patched: older runs replay without it).
+  let policySafeguards: SafeguardRules | null | undefined;
+  if (!carried && patched('import-policy')) {
+    const verdict = await checkImportInput(rawInput);
+    if (verdict.problems.length > 0) throw invalidInput(verdict.problems);
+    policySafeguards = verdict.safeguards;
+  }
   const state: ImportState = carried ?? {
     startedAt: Date.now(),
     phase: 'authenticating',
@@ -128,7 +162,9 @@ export async function importEmployees(rawInput?: unknown, carried?: ImportState)
     truncated: false,
     nextManagerOffset: 0,
     managers: { linked: 0, cleared: 0, unchanged: 0, notes: [], notesTruncated: false },
+    ...(policySafeguards !== undefined ? { safeguards: policySafeguards } : {}),
   };
+  if (state.safeguards !== undefined) input.safeguards = state.safeguards;
   // A scheduled run learns the last successful run's watermark from its result (lastResult).
   state.sync ??= resolveSyncWindow({
     sync: input.sync,
@@ -247,7 +283,7 @@ export async function importEmployees(rawInput?: unknown, carried?: ImportState)
         groupRules(input, state.planGroups, groupPlan),
         publish,
       );
-      if (!finished) await continueAsNew<typeof importEmployees>(rawInput, state);
+      if (!finished) await continueSealed(rawInput, state);
       if (input.dryRun) {
         state.groups = state.planGroups;
         enter('linking-managers');
@@ -301,12 +337,12 @@ export async function importEmployees(rawInput?: unknown, carried?: ImportState)
         groupRules(input, groups, groupPlan),
         publish,
       );
-      if (!finished) await continueAsNew<typeof importEmployees>(rawInput, state);
+      if (!finished) await continueSealed(rawInput, state);
       enter('linking-managers');
     }
     if (state.phase === 'linking-managers') {
       const finished = await linkManagers(input, state, scan);
-      if (!finished) await continueAsNew<typeof importEmployees>(rawInput, state);
+      if (!finished) await continueSealed(rawInput, state);
       enter('binding-groups');
     }
 
@@ -362,6 +398,35 @@ export async function importEmployees(rawInput?: unknown, carried?: ImportState)
     if (isCancellation(err)) enter('cancelled');
     throw err;
   }
+}
+
+function forgedState(why: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'ForgedState',
+    message: `Refused: ${why}. Start an import with its input only.`,
+    nonRetryable: true,
+  });
+}
+
+/** Continues as new with the state sealed by the worker (activities/carried-state.ts). */
+async function continueSealed(rawInput: unknown, state: ImportState): Promise<never> {
+  if (!patched('sealed-continuation')) return continueAsNew<typeof importEmployees>(rawInput, state);
+  const { workflowId, runId } = workflowInfo();
+  const seal = await sealCarriedState({ workflowId, runId, input: rawInput, state });
+  return continueAsNew<typeof importEmployees>(rawInput, state, seal);
+}
+
+/** A refused input: every problem named with its field, final (no retry makes it valid). */
+function invalidInput(all: InputProblem[]): ApplicationFailure {
+  // A hostile input can have thousands of problems: the first ones say enough (and fit a failure).
+  const problems = all.slice(0, 20);
+  const more = all.length > problems.length ? `; and ${all.length - problems.length} more problems` : '';
+  return ApplicationFailure.create({
+    type: 'InvalidImportInput',
+    message: `The import input is invalid: ${problems.map((p) => p.message).join('; ')}${more}`,
+    nonRetryable: true,
+    details: [problems],
+  });
 }
 
 /** Workflow metrics are replay-safe (not emitted again on replay), so these counts are exact. */

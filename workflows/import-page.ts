@@ -3,7 +3,14 @@
  * an activity of its own. A page keeps its own small history (a few hundred events for 100
  * employees), can be inspected alone in Temporal Web, and returns the page's full report.
  */
-import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  log,
+  patched,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ActivationSettings } from '../activities/activation-time-of.js';
 import type { PageEmployee } from '../activities/fetch-page.js';
@@ -43,6 +50,15 @@ export interface PageRequest {
 }
 
 export async function importPage(request: PageRequest): Promise<PageReport> {
+  // A page takes its groups and rules from its import: started by anyone else (a starter
+  // cannot set a parent, and the id is the parent's), it is refused before it reads or writes.
+  const { parent, workflowId } = workflowInfo();
+  if (!parent || !workflowId.startsWith(`${parent.workflowId}/`))
+    throw ApplicationFailure.create({
+      type: 'ForgedState',
+      message: 'Refused: a page runs only as a child of its import (start importEmployees instead)',
+      nonRetryable: true,
+    });
   if (request.mode === 'plan') return planOnePage(request);
   // Employees whose JumpCloud user is already as desired (a re-run's usual case) are settled
   // by the page activity in one batch (activities/settle-page.ts); only the rest get an

@@ -26,6 +26,7 @@ import {
 } from '../../sandbox/personio/server.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { createImportDeps } from '../../worker/import-deps.js';
+import { TEST_POLICY } from '../helpers/test-policy.js';
 import { importEmployees } from '../../workflows/index.js';
 import '../helpers/setup.js';
 
@@ -67,25 +68,28 @@ before(async () => {
     connection: native,
     taskQueue,
     payloadKeys: keys,
-    deps: createImportDeps(
-      {
-        personio: {
-          baseUrl: personio.url,
-          clientId: SANDBOX_CLIENT_ID,
-          clientSecret: SANDBOX_CLIENT_SECRET,
-          appId: 'BROWSER',
+    deps: {
+      ...createImportDeps(
+        {
+          personio: {
+            baseUrl: personio.url,
+            clientId: SANDBOX_CLIENT_ID,
+            clientSecret: SANDBOX_CLIENT_SECRET,
+            appId: 'BROWSER',
+          },
+          jumpcloud: { baseUrl: jumpcloud.url, apiKey: SANDBOX_JUMPCLOUD_API_KEY, orgId: undefined },
         },
-        jumpcloud: { baseUrl: jumpcloud.url, apiKey: SANDBOX_JUMPCLOUD_API_KEY, orgId: undefined },
-      },
-      {
-        maxConcurrentActivities: 8,
-        jumpcloudMaxConcurrency: 4,
-        jumpcloudRequestsPerSecond: null,
-        personioMaxConcurrency: 2,
-        personioRequestsPerSecond: null,
-      },
-      { from: 'b@localhost', defaultRecipients: [] },
-    ),
+        {
+          maxConcurrentActivities: 8,
+          jumpcloudMaxConcurrency: 4,
+          jumpcloudRequestsPerSecond: null,
+          personioMaxConcurrency: 2,
+          personioRequestsPerSecond: null,
+        },
+        { from: 'b@localhost', defaultRecipients: [] },
+      ),
+      policy: TEST_POLICY,
+    },
   });
   workflowId = `browser-import-${Date.now()}`;
   await worker.runUntil(

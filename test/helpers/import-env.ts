@@ -18,6 +18,10 @@ import {
 import type { NotifySettings, WorkerTuning } from '../../config/env.js';
 import type { ImportDeps } from '../../activities/deps.js';
 import type { AttributeMapping } from '../../domain/attribute-mapping.js';
+import type { ImportPolicy } from '../../domain/import-policy.js';
+import { TEST_POLICY } from './test-policy.js';
+
+export { TEST_POLICY };
 import { importEmployees } from '../../workflows/index.js';
 import type { ImportReport } from '../../workflows/import-api.js';
 import type { ImportInputOptions } from '../../domain/import-input.js';
@@ -31,6 +35,8 @@ export interface ImportEnvOptions {
   credentials?: { personioClientSecret?: string; jumpcloudApiKey?: string };
   /** The worker's attribute mapping (ATTRIBUTE_MAPPING_FILE); default: the README table. */
   mapping?: AttributeMapping;
+  /** The worker's import policy; default: TEST_POLICY (loose, loopback destinations allowed). */
+  policy?: ImportPolicy;
 }
 
 /**
@@ -60,8 +66,8 @@ export async function startImportEnv(
     personioRequestsPerSecond: null,
     ...options.tuning,
   };
-  const makeDeps = (credentials = options.credentials ?? {}): ImportDeps =>
-    createImportDeps(
+  const makeDeps = (credentials = options.credentials ?? {}): ImportDeps => ({
+    ...createImportDeps(
       {
         personio: {
           baseUrl: personio.url,
@@ -79,7 +85,9 @@ export async function startImportEnv(
       { from: 'sync@example.test', defaultRecipients: [], ...options.notify },
       undefined,
       options.mapping,
-    );
+    ),
+    policy: options.policy ?? TEST_POLICY,
+  });
   const taskQueue = taskQueueFor(testName);
   const { client } = await testTemporal();
   let runs = 0;

@@ -24,6 +24,7 @@ import {
 import { formatDayOf } from '../../sandbox/personio/dates.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { createImportDeps } from '../../worker/import-deps.js';
+import { TEST_POLICY } from '../helpers/test-policy.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { approveUpdate, pageWorkflowId, planWorkflowId, progressQuery } from '../../workflows/import-api.js';
 import { rescheduleActivationSignal } from '../../workflows/activate-on-hire-date.js';
@@ -202,7 +203,7 @@ async function withSandboxes<T>(
 
 /** The real API clients, pointed at the sandboxes. */
 function sandboxDeps(personioUrl: string, jumpcloudUrl: string) {
-  return createImportDeps(
+  const deps = createImportDeps(
     {
       personio: {
         baseUrl: personioUrl,
@@ -221,6 +222,7 @@ function sandboxDeps(personioUrl: string, jumpcloudUrl: string) {
     },
     { from: 'record@localhost', defaultRecipients: [] },
   );
+  return { ...deps, policy: TEST_POLICY };
 }
 
 const name = process.argv[2] ?? '';
