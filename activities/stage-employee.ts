@@ -114,6 +114,10 @@ export async function stage(
         outcome: 'created',
         changedFields: createdFieldNames(plan.desired),
         jumpcloudUserId: created.user._id,
+        // What the report shows: the username JumpCloud has (a collision may have suffixed
+        // it) and the groups joined.
+        username: created.user.username,
+        ...(request.groupIds.length > 0 ? { groupsJoined: groupNames(request, request.groupIds) } : {}),
         ...(activateAt ? { activateAt } : {}),
       };
     }
@@ -151,6 +155,7 @@ export async function stage(
         outcome,
         ...(changedFields.length > 0 ? { changedFields, changes: changeList } : {}),
         jumpcloudUserId: user._id,
+        ...(leaveGroupIds.length > 0 ? { groupsLeft: groupNames(request, leaveGroupIds) } : {}),
         ...(activateAt ? { activateAt } : {}),
       };
     }
@@ -203,6 +208,11 @@ export async function joinGroups(
   request: Pick<StageRequest, 'groupIds'>,
 ): Promise<void> {
   for (const groupId of request.groupIds) await jumpcloud.addMember(groupId, userId);
+}
+
+/** The import's groups by name, for the report (an id when the name is unknown). */
+function groupNames(request: Pick<StageRequest, 'groupRules'>, ids: readonly string[]): string[] {
+  return ids.map((id) => request.groupRules?.groupNames[id] ?? id);
 }
 
 export function isAlreadyExists(err: unknown): boolean {

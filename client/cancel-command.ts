@@ -1,7 +1,8 @@
 /** `cancel`: stop a running import; what was done stays done, and this says how far it got. */
 import { loadTemporalSettings } from '../config/env.js';
 import { countsLine } from '../domain/summary.js';
-import { importWorkflowId, progressQuery } from '../workflows/import-api.js';
+import { importWorkflowId } from '../workflows/import-api.js';
+import { liveProgress } from './run-facts.js';
 import { connectClient } from './temporal-client.js';
 import { noWorkerMessage, workersPolling } from './worker-presence.js';
 
@@ -29,10 +30,12 @@ export async function cancelCommand(workflowIdArg: string | undefined): Promise<
     }
     console.error(`asked ${workflowId} to cancel; waiting for it to stop`);
     await handle.result().catch(() => {}); // a cancelled workflow "fails" with CancelledFailure
-    const p = await handle.query(progressQuery).catch(() => null);
-    if (p)
+    // Counted per employee: the pages the import finished and those cut short by the cancel.
+    const live = await liveProgress(client, workflowId);
+    if (live.progress)
       console.log(
-        `${workflowId} ${p.phase} after ${p.employeesProcessed} employees: ${countsLine(p.counts)}`,
+        `${workflowId} ${live.progress.phase} after ${live.employeesProcessed} employees: ${countsLine(live.counts)}` +
+          ` (what was written stays written; \`report\` lists them)`,
       );
     else console.log(`${workflowId} stopped (no worker answered for its progress)`);
   } finally {

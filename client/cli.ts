@@ -3,10 +3,11 @@
  * A user's mistake (bad configuration, bad input) prints one clear message, never a stack.
  */
 import 'dotenv/config';
-import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure, TerminatedFailure, WorkflowFailedError } from '@temporalio/client';
 import { Command, Option } from 'commander';
 import { ConfigError } from '../config/env.js';
 import { approvalCommand } from './approval-command.js';
+import { EXIT } from './exit-codes.js';
 import { cancelCommand } from './cancel-command.js';
 import { rootCauseMessage } from './failure-message.js';
 import { importCommand } from './import-command.js';
@@ -97,9 +98,18 @@ program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof UsageError) {
     console.error(err.message);
     process.exitCode = 2;
+  } else if (
+    err instanceof WorkflowFailedError &&
+    (err.cause instanceof CancelledFailure || err.cause instanceof TerminatedFailure)
+  ) {
+    console.error(
+      `The import was ${err.cause instanceof CancelledFailure ? 'cancelled' : 'terminated'} before it finished; ` +
+        'what was written stays written. `status` shows how far it got, `report` what it did.',
+    );
+    process.exitCode = EXIT.cancelled;
   } else if (err instanceof WorkflowFailedError) {
     console.error(`The import stopped: ${rootCauseMessage(err)}`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.failed;
   } else if (err instanceof Error) {
     console.error(`error: ${err.message}`);
     process.exitCode = 1;

@@ -5,7 +5,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { ImportInput } from '../domain/import-input.js';
 import { loadTemporalSettings } from '../config/env.js';
-import { summaryText } from '../domain/summary.js';
+import { countsLine, summaryText } from '../domain/summary.js';
+import { EXIT } from './exit-codes.js';
 import { importWorkflowId, type ImportReport } from '../workflows/import-api.js';
 import { importEmployees } from '../workflows/index.js';
 import { importInputFrom, type ImportFlags } from './import-input-options.js';
@@ -63,7 +64,13 @@ export async function importCommand(flags: ImportCommandFlags): Promise<void> {
       console.log(`\n${planDiffText(report, rows)}`);
       const files = writePlanFiles(planFiles ?? planPrefix(flags.planOutput), report, rows);
       console.error(`Full plan: ${files.join(', ')}`);
-    } else console.log(`\n${summaryFromReport(report)}`);
+    } else {
+      console.log(`\n${summaryFromReport(report)}`);
+      if (notAppliedLine(report)) {
+        console.log(`The full plan: npm run cli -- report ${workflowId} --format csv`);
+        process.exitCode = EXIT.notApplied;
+      }
+    }
     if (flags.report) {
       await writeReport(client, workflowId, flags.report);
       console.error(`Full report: ${flags.report}`);
@@ -128,13 +135,34 @@ async function refuseMismatchedAttach(
   );
 }
 
+/**
+ * Why a run wrote nothing although it was no dry run (rejected or expired at approval), as
+ * the line an admin must read first; null when it was applied (or is a dry run).
+ */
+export function notAppliedLine(report: ImportReport): string | null {
+  const approval = report.approval;
+  if (report.dryRun || report.applied !== false || !approval?.decision || approval.decision === 'approved')
+    return null;
+  const why = approval.reasons.join('; ');
+  return approval.decision === 'expired'
+    ? `Nothing was written: nobody approved the import before its approval request expired at ${approval.at} (it paused because: ${why}).`
+    : `Nothing was written: the import was rejected by ${approval.by} at ${approval.at}${approval.comment ? ` ("${approval.comment}")` : ''} (it paused because: ${why}).`;
+}
+
 export function summaryFromReport(report: ImportReport): string {
+  if (report.skipped) return report.skipped;
+  const notApplied = notAppliedLine(report);
+  if (notApplied) {
+    // The counts are the plan's: say so, so they are not read as what happened.
+    return [
+      notApplied,
+      `What it would have done (not applied): ${report.employeesTotal} employees read; ${countsLine(report.counts)}.`,
+    ].join('\n');
+  }
   const approval = report.approval;
   const decision =
     approval && approval.decision
-      ? approval.decision === 'expired'
-        ? `\nNot applied: the approval request expired at ${approval.at} (${approval.reasons.join('; ')}); nothing was written.`
-        : `\nApproval: ${approval.decision} by ${approval.by} at ${approval.at}${approval.comment ? ` ("${approval.comment}")` : ''} (${approval.reasons.join('; ')})${approval.decision === 'rejected' ? '; nothing was written' : ''}.`
+      ? `\nApproval: ${approval.decision} by ${approval.by} at ${approval.at}${approval.comment ? ` ("${approval.comment}")` : ''} (${approval.reasons.join('; ')}).`
       : '';
   return (
     summaryText({

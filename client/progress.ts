@@ -76,6 +76,9 @@ export async function followImport(
   }
   try {
     const report = await result;
+    // A run rejected or expired at approval wrote nothing: no "done" line with the plan's
+    // counts (they would read as done); the summary says what happened, first.
+    if (report.applied === false && !report.dryRun) return report;
     show({
       phase: 'done',
       pagesDone: report.pages,

@@ -11,12 +11,15 @@ import { loadTemporalSettings } from '../config/env.js';
 import {
   pageWorkflowId,
   planWorkflowId,
+  runKey,
   type ImportReport,
+  type RunKeyLength,
   type PageReport,
 } from '../workflows/import-api.js';
 import { connectClient } from './temporal-client.js';
 import { UsageError } from './usage-error.js';
-import { importWorkflowId, progressQuery } from '../workflows/import-api.js';
+import { importWorkflowId, pageProgressQuery, progressQuery } from '../workflows/import-api.js';
+import { endReason, firstRunIdOf, liveProgress } from './run-facts.js';
 
 export interface ReportRow {
   personioId: number;
@@ -40,30 +43,87 @@ export async function collectReport(
   workflowId: string,
 ): Promise<{ report: ImportReport; rows: ReportRow[] }> {
   const report = (await client.workflow.getHandle(workflowId).result()) as ImportReport;
+  // A scheduled run skipped because another import held the place read nobody.
+  if (report.skipped) return { report, rows: [] };
+  // A scheduled run's import ran under the task queue's import id; its pages are named after it.
+  const importId = report.importWorkflowId ?? workflowId;
   const notes = new Map(report.managers.notes.map((n) => [n.personioId, n.reason]));
+  const length = await runKeyLengthOf(client, importId, report);
   const rows: ReportRow[] = [];
   for (let offset = 0; offset < report.pages * report.pageSize; offset += report.pageSize) {
-    const page = await pageReport(client, workflowId, report, offset);
+    const page = await pageReport(client, importId, report, offset, length);
     rows.push(...(page ? toRows(page.results, notes) : []));
   }
-  return { report, rows };
+  return { report, rows: oncePerEmployee(rows) };
 }
 
 /**
- * The plan of an import still running (one waiting for approval): every preview page its
- * first run has finished, found by their workflow ids, in directory order.
+ * Each employee once: offset paging over a directory that changed mid-run can show one
+ * employee on two pages (both pages stage them once each; the first is kept).
+ */
+function oncePerEmployee(rows: ReportRow[]): ReportRow[] {
+  const seen = new Set<number>();
+  return rows.filter((r) => !seen.has(r.personioId) && seen.add(r.personioId));
+}
+
+/**
+ * The plan of an import still running (one waiting for approval): every preview page of
+ * this run (its chain's first run id names them; earlier runs under the same workflow id
+ * have pages of their own), in directory order.
  */
 export async function collectPlanSoFar(client: Client, workflowId: string): Promise<ReportRow[]> {
-  const pages: { offset: number; id: string }[] = [];
-  for await (const child of client.workflow.list({ query: `WorkflowId STARTS_WITH "${workflowId}/"` })) {
-    const match = /\/plan-(\d+)$/.exec(child.workflowId);
-    if (match && child.status.name === 'COMPLETED')
-      pages.push({ offset: Number(match[1]), id: child.workflowId });
-  }
-  pages.sort((a, b) => a.offset - b.offset);
+  const description = await client.workflow.getHandle(workflowId).describe();
+  const firstRunId = description.raw.workflowExecutionInfo?.firstRunId || description.runId;
   const rows: ReportRow[] = [];
-  for (const { id } of pages) rows.push(...toRows(await fullResults(client, id), new Map()));
-  return rows;
+  for (const length of ['whole', 'short'] as const) {
+    const prefix = `${workflowId}/${runKey(firstRunId, length)}/plan-`;
+    const pages: { offset: number; id: string }[] = [];
+    for await (const child of client.workflow.list({ query: `WorkflowId STARTS_WITH "${prefix}"` })) {
+      const offset = Number(child.workflowId.slice(prefix.length));
+      if (child.status.name === 'COMPLETED' && Number.isInteger(offset))
+        pages.push({ offset, id: child.workflowId });
+    }
+    pages.sort((a, b) => a.offset - b.offset);
+    for (const { id } of pages) rows.push(...toRows(await fullResults(client, id), new Map()));
+    // Runs started before page ids carried the whole run id have the short form only.
+    if (pages.length > 0) break;
+  }
+  return oncePerEmployee(rows);
+}
+
+/**
+ * What a run that stopped midway (cancelled, failed, terminated) did: every page it applied,
+ * finished or cut short (a cut-short page answers with the employees it finished), and every
+ * previewed page with nothing to write (its plan is its outcome). Pages planned with writes
+ * but never applied did nothing and are not listed.
+ */
+export async function collectStoppedRun(client: Client, workflowId: string): Promise<ReportRow[]> {
+  const firstRunId = await firstRunIdOf(client, workflowId);
+  const rows: ReportRow[] = [];
+  for (const length of ['whole', 'short'] as const) {
+    const prefix = `${workflowId}/${runKey(firstRunId, length)}/`;
+    const pages: { offset: number; results: EmployeeResult[] }[] = [];
+    for await (const child of client.workflow.list({ query: `WorkflowId STARTS_WITH "${prefix}"` })) {
+      const [kind, offsetText] = child.workflowId.slice(prefix.length).split('-');
+      const offset = Number(offsetText);
+      const handle = client.workflow.getHandle(child.workflowId, child.runId);
+      if (kind === 'page') {
+        const results =
+          child.status.name === 'COMPLETED'
+            ? ((await handle.result()) as PageReport).results
+            : ((await handle.query(pageProgressQuery).catch(() => null))?.results ?? []);
+        pages.push({ offset, results });
+      } else if (kind === 'plan' && child.status.name === 'COMPLETED') {
+        const page = (await handle.result()) as PageReport;
+        if (page.planned && !page.planned.writes)
+          pages.push({ offset, results: await fullResults(client, child.workflowId, page) });
+      }
+    }
+    pages.sort((a, b) => a.offset - b.offset);
+    for (const page of pages) rows.push(...toRows(page.results, new Map()));
+    if (pages.length > 0) break;
+  }
+  return oncePerEmployee(rows);
 }
 
 function toRows(results: readonly EmployeeResult[], notes: ReadonlyMap<number, string>): ReportRow[] {
@@ -115,17 +175,62 @@ async function pageReport(
   workflowId: string,
   report: ImportReport,
   offset: number,
+  length: RunKeyLength,
 ): Promise<PageReport | null> {
-  const ids = [pageWorkflowId, planWorkflowId].map((id) => id(workflowId, report.firstRunId, offset));
-  for (const id of ids) {
+  const [appliedId, plannedId] = [pageWorkflowId, planWorkflowId].map((id) =>
+    id(workflowId, report.firstRunId, offset, length),
+  );
+  const planned = await finishedPage(client, plannedId!);
+  const applied = await finishedPage(client, appliedId!);
+  if (!applied) return planned;
+  if (!planned) return applied;
+  // What applying did, completed with what only the plan knows: the manager each user gets
+  // (linked after every page, as planned) and the groups a changed user joins. Only where
+  // the outcome is the planned one.
+  const plan = new Map(planned.results.map((r) => [r.personioId, r]));
+  const results = applied.results.map((r) => {
+    const p = plan.get(r.personioId);
+    if (!p || p.outcome !== r.outcome) return r;
+    return {
+      ...r,
+      ...(r.groupsJoined === undefined && p.groupsJoined ? { groupsJoined: p.groupsJoined } : {}),
+      ...(r.groupsLeft === undefined && p.groupsLeft ? { groupsLeft: p.groupsLeft } : {}),
+      ...(r.manager === undefined && p.manager ? { manager: p.manager } : {}),
+      ...(r.username === undefined && p.username ? { username: p.username } : {}),
+    };
+  });
+  return { ...applied, results };
+}
+
+/** A page child's report with every employee, or null when there is no such child. */
+async function finishedPage(client: Client, id: string): Promise<PageReport | null> {
+  try {
+    const page = (await client.workflow.getHandle(id).result()) as PageReport;
+    return { ...page, results: await fullResults(client, id, page) };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}
+
+/**
+ * How this run named its pages: the whole run id since page ids carried it, the short form
+ * before (every run that read anything has its first page, planned or applied).
+ */
+async function runKeyLengthOf(
+  client: Client,
+  workflowId: string,
+  report: ImportReport,
+): Promise<RunKeyLength> {
+  for (const id of [planWorkflowId, pageWorkflowId]) {
     try {
-      const page = (await client.workflow.getHandle(id).result()) as PageReport;
-      return { ...page, results: await fullResults(client, id, page) };
+      await client.workflow.getHandle(id(workflowId, report.firstRunId, 0, 'whole')).describe();
+      return 'whole';
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
   }
-  return null;
+  return 'short';
 }
 
 export function toCsv(rows: ReportRow[]): string {
@@ -168,7 +273,22 @@ export async function reportCommand(
   try {
     const workflowId = workflowIdArg ?? importWorkflowId(settings.taskQueue);
     const handle = client.workflow.getHandle(workflowId);
-    if ((await handle.describe()).status.name === 'RUNNING') {
+    const status = (await handle.describe()).status.name;
+    if (status !== 'RUNNING' && status !== 'COMPLETED') {
+      // Cancelled, failed, terminated: what it did before it stopped, and why it stopped.
+      const why = await endReason(client, workflowId, status);
+      const live = await liveProgress(client, workflowId);
+      const rows = await collectStoppedRun(client, workflowId);
+      console.error(`${workflowId} did not finish (${status}): ${why}. The report holds what it did before.`);
+      const summary = { workflowId, status, why, phase: live.progress?.phase ?? null, counts: live.counts };
+      output(
+        flags,
+        flags.format === 'csv' ? toCsv(rows) : JSON.stringify({ summary, employees: rows }, null, 2) + '\n',
+        rows.length,
+      );
+      return;
+    }
+    if (status === 'RUNNING') {
       // A run waiting for approval: its plan is complete, the decision is what is missing.
       const progress = await handle.query(progressQuery);
       if (!progress.awaitingApproval)

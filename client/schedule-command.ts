@@ -15,10 +15,15 @@ import {
   type ScheduleDescription,
   type ScheduleOptions,
 } from '@temporalio/client';
+import { ApplicationFailure, ValueError } from '@temporalio/common';
 import type { Command } from 'commander';
 import { loadTemporalSettings } from '../config/env.js';
 import { parseImportInput } from '../domain/import-input.js';
-import { IMPORT_WORKFLOW_TYPE, importWorkflowId } from '../workflows/import-api.js';
+import {
+  IMPORT_WORKFLOW_TYPE,
+  importWorkflowId,
+  SCHEDULED_IMPORT_WORKFLOW_TYPE,
+} from '../workflows/import-api.js';
 import { parseDuration, type SyncState } from '../workflows/sync-window.js';
 import { importInputFrom } from './import-input-options.js';
 import { ensureSearchAttributes } from './search-attributes.js';
@@ -34,10 +39,17 @@ export function defaultScheduleId(taskQueue: string): string {
   return `personio-sync-${taskQueue}`;
 }
 
-/** Temporal appends each tick's time to this id, so every run has an id of its own. */
-export function scheduledWorkflowId(taskQueue: string): string {
-  return `${importWorkflowId(taskQueue)}-scheduled`;
+/**
+ * Temporal appends each tick's time to this id. Another schedule's runs get its id in theirs,
+ * so two schedules never produce one id at the same tick (Temporal would drop one start).
+ */
+export function scheduledWorkflowId(taskQueue: string, scheduleId = defaultScheduleId(taskQueue)): string {
+  const base = `${importWorkflowId(taskQueue)}-scheduled`;
+  return scheduleId === defaultScheduleId(taskQueue) ? base : `${base}-${scheduleId}`;
 }
+
+/** The workflow types of import schedules (before scheduled runs took the queue's id: the import). */
+const SCHEDULED_TYPES = new Set([SCHEDULED_IMPORT_WORKFLOW_TYPE, IMPORT_WORKFLOW_TYPE]);
 
 export interface ScheduleCreateFlags {
   every: string;
@@ -90,14 +102,17 @@ export function scheduleCreateOptions(flags: ScheduleCreateFlags, taskQueue: str
     );
   }
   const { input } = parsed;
+  const scheduleId = flags.id ?? defaultScheduleId(taskQueue);
   return {
-    scheduleId: flags.id ?? defaultScheduleId(taskQueue),
+    scheduleId,
     spec: { intervals: [{ every: everyMs }] },
     action: {
+      // The run takes the task queue's one import id for the import itself, so it never
+      // writes beside a manual import or one waiting for approval (workflows/scheduled-import.ts).
       type: 'startWorkflow',
-      workflowType: IMPORT_WORKFLOW_TYPE,
+      workflowType: SCHEDULED_IMPORT_WORKFLOW_TYPE,
       taskQueue,
-      workflowId: scheduledWorkflowId(taskQueue),
+      workflowId: scheduledWorkflowId(taskQueue, scheduleId),
       args: [args],
       staticSummary: `Scheduled Personio → JumpCloud sync (${input.sync.mode})${input.dryRun ? ' (dry run)' : ''}`,
     },
@@ -128,6 +143,16 @@ export async function createSchedule(ctx: ScheduleContext, flags: ScheduleCreate
   const options = scheduleCreateOptions(flags, ctx.taskQueue);
   const warning = await ensureSearchAttributes(ctx.client, ctx.namespace);
   if (warning) ctx.print(`warning: ${warning}`);
+  // One schedule per task queue: a second one's runs could only be skipped (one import at a
+  // time per queue) and would make the schedules' watermarks disagree.
+  const existing = (await schedulesOnQueue(ctx)).filter((id) => id !== options.scheduleId);
+  if (existing.length > 0) {
+    throw new UsageError(
+      `task queue ${ctx.taskQueue} has a schedule already (${existing.join(', ')}); ` +
+        `one import runs per task queue at a time, so a second schedule's runs would only be skipped. ` +
+        `Change that one (\`schedule delete ${existing[0]!}\`, then create it again), or use another TEMPORAL_TASK_QUEUE`,
+    );
+  }
   try {
     await ctx.client.schedule.create(options);
   } catch (err) {
@@ -155,21 +180,60 @@ export interface ScheduleRow {
   fullReconcileEvery: string | null;
   nextRun: Date | null;
   running: string[];
-  lastRun: { workflowId: string; startedAt: Date; status: string; sync: SyncState | null } | null;
+  lastRun: {
+    workflowId: string;
+    startedAt: Date;
+    status: string;
+    sync: SyncState | null;
+    /** Why the run did not import (another import held the task queue's place). */
+    skipped: string | null;
+  } | null;
+  /** Ticks the schedule skipped because its previous run was still going, and missed ones. */
+  ticksSkipped: { overlap: number; missed: number };
   /** From the most recent successful run among the recent ones: where the next delta starts. */
   watermark: { value: string; workflowId: string; lastFullReconcileAt: string | null } | null;
+}
+
+/**
+ * The import schedules on this task queue. Read undecoded: schedules of other task queues
+ * may carry payloads encrypted with keys this CLI does not have.
+ */
+async function schedulesOnQueue(ctx: ScheduleContext): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const summary of ctx.client.schedule.list()) {
+    if (!SCHEDULED_TYPES.has(summary.action?.workflowType ?? '')) continue;
+    try {
+      const raw = await ctx.client.workflowService.describeSchedule({
+        namespace: ctx.namespace,
+        scheduleId: summary.scheduleId,
+      });
+      if (raw.schedule?.action?.startWorkflow?.taskQueue?.name === ctx.taskQueue)
+        ids.push(summary.scheduleId);
+    } catch (err) {
+      if ((err as { code?: number }).code !== 5) throw err; // NOT_FOUND: deleted since the list was read
+    }
+  }
+  return ids;
 }
 
 /** Every importEmployees schedule in the namespace, with its last run and current watermark. */
 export async function listSchedules(ctx: ScheduleContext): Promise<ScheduleRow[]> {
   const rows: ScheduleRow[] = [];
   for await (const summary of ctx.client.schedule.list()) {
-    if (summary.action?.workflowType !== IMPORT_WORKFLOW_TYPE) continue;
+    if (!SCHEDULED_TYPES.has(summary.action?.workflowType ?? '')) continue;
     let description: ScheduleDescription;
     try {
       description = await ctx.client.schedule.getHandle(summary.scheduleId).describe();
     } catch (err) {
       if (err instanceof ScheduleNotFoundError) continue; // deleted since the list was read
+      if (
+        err instanceof ValueError ||
+        (err instanceof ApplicationFailure && err.type === 'UnknownEncryptionKey')
+      ) {
+        // Encrypted with keys this CLI does not have: another deployment's schedule.
+        ctx.print(`(${summary.scheduleId}: not readable with these PAYLOAD_KEYS; skipped)`);
+        continue;
+      }
       throw err;
     }
     rows.push(await rowOf(ctx.client, description));
@@ -209,6 +273,7 @@ async function rowOf(client: Client, d: ScheduleDescription): Promise<ScheduleRo
     nextRun: d.info.nextActionTimes[0] ?? null,
     running: d.info.runningActions.map((a) => a.workflow.workflowId),
     lastRun,
+    ticksSkipped: { overlap: d.info.numActionsSkippedOverlap, missed: d.info.numActionsMissedCatchupWindow },
     watermark,
   };
 }
@@ -217,16 +282,17 @@ async function rowOf(client: Client, d: ScheduleDescription): Promise<ScheduleRo
 async function runOutcome(
   client: Client,
   workflowId: string,
-): Promise<{ status: string; sync: SyncState | null }> {
+): Promise<{ status: string; sync: SyncState | null; skipped: string | null }> {
   try {
     const handle = client.workflow.getHandle(workflowId);
     const { status } = await handle.describe();
-    if (status.name !== 'COMPLETED') return { status: status.name, sync: null };
-    const report = (await handle.result()) as { sync?: SyncState } | undefined;
-    return { status: status.name, sync: report?.sync ?? null };
+    if (status.name !== 'COMPLETED') return { status: status.name, sync: null, skipped: null };
+    const report = (await handle.result()) as { sync?: SyncState; skipped?: string } | undefined;
+    return { status: status.name, sync: report?.sync ?? null, skipped: report?.skipped ?? null };
   } catch (err) {
     // Closed runs are kept for the namespace's retention period only.
-    if (err instanceof WorkflowNotFoundError) return { status: 'no longer retained', sync: null };
+    if (err instanceof WorkflowNotFoundError)
+      return { status: 'no longer retained', sync: null, skipped: null };
     throw err;
   }
 }
@@ -245,13 +311,20 @@ export function formatScheduleRow(row: ScheduleRow): string[] {
   for (const id of row.running) lines.push(`  running       ${id}`);
   if (row.lastRun) {
     const s = row.lastRun.sync;
-    const what = s ? ` (${s.mode}${s.updatedSince ? ` since ${s.updatedSince}` : ''})` : '';
+    const what =
+      s && !row.lastRun.skipped ? ` (${s.mode}${s.updatedSince ? ` since ${s.updatedSince}` : ''})` : '';
     lines.push(
       `  last run      ${row.lastRun.startedAt.toISOString()} ${row.lastRun.status}${what}  ${row.lastRun.workflowId}`,
     );
+    if (row.lastRun.skipped) lines.push(`                ${row.lastRun.skipped}`);
   } else {
     lines.push('  last run      none yet');
   }
+  const { overlap, missed } = row.ticksSkipped;
+  if (overlap > 0 || missed > 0)
+    lines.push(
+      `  ticks skipped ${overlap} while the previous run was still going, ${missed} missed (Temporal was unreachable)`,
+    );
   lines.push(
     row.watermark
       ? `  watermark     ${row.watermark.value} (next delta reads changes since then; last full reconcile ${row.watermark.lastFullReconcileAt ?? 'unknown'})`

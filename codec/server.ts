@@ -72,11 +72,14 @@ export async function createCodecServer(options: CodecServerOptions): Promise<Fa
   const handle =
     (op: 'encode' | 'decode') =>
     async (request: { body: unknown }, reply: { code: (n: number) => { send: (b: unknown) => unknown } }) => {
-      const body = request.body as { payloads?: JsonPayload[] } | undefined;
-      if (!body || !Array.isArray(body.payloads))
-        return reply.code(400).send({ message: 'expected {"payloads": [...]}' });
+      const body = request.body as { payloads?: JsonPayload[] | null } | undefined;
+      // An empty list is valid, and protobuf's JSON form leaves it out: the `temporal` CLI
+      // sends `{}` for a query or update without arguments.
+      const empty = body && typeof body === 'object' && Object.keys(body).length === 0;
+      const payloads = empty ? [] : body?.payloads;
+      if (!Array.isArray(payloads)) return reply.code(400).send({ message: 'expected {"payloads": [...]}' });
       try {
-        const result = await options.codec[op](body.payloads.map(fromJson));
+        const result = await options.codec[op](payloads.map(fromJson));
         return { payloads: result.map(toJson) };
       } catch (err) {
         return reply.code(400).send({ message: (err as Error).message });

@@ -25,11 +25,15 @@ export interface EmployeeResult {
    */
   changes?: FieldValueChange[];
   jumpcloudUserId?: string;
-  /** Plans only: the import's groups joined and left (names), and the manager change. */
+  /**
+   * The import's groups joined and left (names), and the manager change (JumpCloud user ids).
+   * A plan has all three; an applied page has the groups a new user joined and a mover or
+   * leaver left (the report takes the rest from the plan: managers are linked after the pages).
+   */
   groupsJoined?: string[];
   groupsLeft?: string[];
   manager?: { from: string | null; to: string | null };
-  /** Plans only: the username a new user gets. */
+  /** The username a new user gets (a plan) or got (an applied page). */
   username?: string;
   /** A staged user with a hire date ahead (activation on): when the timer activates them. */
   activateAt?: string;

@@ -8,23 +8,58 @@ import type { SyncState } from './sync-window.js';
 import type { EmployeeResult, ImportProgress, ImportResult, OutcomeCounts } from '../domain/outcomes.js';
 
 export const IMPORT_WORKFLOW_TYPE = 'importEmployees';
+/** What a schedule starts: the import under the task queue's one id (workflows/scheduled-import.ts). */
+export const SCHEDULED_IMPORT_WORKFLOW_TYPE = 'scheduledImport';
 
 /** One running import per task queue (a task queue's workers hold one Personio/JumpCloud pair). */
 export function importWorkflowId(taskQueue: string): string {
   return `personio-import-${taskQueue}`;
 }
 
+/**
+ * Which part of the first run id names a run's page children. The whole id: run ids are
+ * time-ordered (UUIDv7), so their first 8 characters are the same for every run started
+ * within about a minute, and a report would collect another run's pages. Runs recorded
+ * before this used `short` (patched in workflows/import-employees.ts).
+ */
+export type RunKeyLength = 'whole' | 'short';
+
+export function runKey(firstRunId: string, length: RunKeyLength = 'whole'): string {
+  return length === 'whole' ? firstRunId : firstRunId.slice(0, 8);
+}
+
 /** Page children are named after the import's first run, so every run's pages can be found. */
-export function pageWorkflowId(importWorkflowId: string, firstRunId: string, offset: number): string {
-  return `${importWorkflowId}/${firstRunId.slice(0, 8)}/page-${offset}`;
+export function pageWorkflowId(
+  importWorkflowId: string,
+  firstRunId: string,
+  offset: number,
+  length: RunKeyLength = 'whole',
+): string {
+  return `${importWorkflowId}/${runKey(firstRunId, length)}/page-${offset}`;
 }
 
 /** The preview of a page: the same page, planned before anything is written. */
-export function planWorkflowId(importWorkflowId: string, firstRunId: string, offset: number): string {
-  return `${importWorkflowId}/${firstRunId.slice(0, 8)}/plan-${offset}`;
+export function planWorkflowId(
+  importWorkflowId: string,
+  firstRunId: string,
+  offset: number,
+  length: RunKeyLength = 'whole',
+): string {
+  return `${importWorkflowId}/${runKey(firstRunId, length)}/plan-${offset}`;
 }
 
 export const progressQuery = defineQuery<ImportProgress>('progress');
+
+/**
+ * A page being applied: the employees it has finished so far. The parent counts a page when
+ * it finishes; `status` and `cancel` add the pages in flight (or cancelled midway) with this,
+ * so their counts move with every employee written.
+ */
+export interface PageProgress {
+  offset: number;
+  results: EmployeeResult[];
+}
+export const pageProgressQuery = defineQuery<PageProgress>('pageProgress');
 
 /** Who decides on a run the safeguards paused, and why (the comment is optional). */
 export interface ApprovalDecisionInput {
@@ -102,4 +137,8 @@ export interface ImportReport extends ImportResult {
   applied?: boolean;
   /** Which employees this run read, and the watermark the next scheduled run starts from. */
   sync?: SyncState;
+  /** A scheduled run's: the workflow id the import ran under (its pages are named after it). */
+  importWorkflowId?: string;
+  /** A scheduled run's: why it did not run (another import held the task queue's place). */
+  skipped?: string;
 }

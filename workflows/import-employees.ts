@@ -62,6 +62,7 @@ import {
   type ApprovalRecord,
   type ImportReport,
   type PlanSummary,
+  type RunKeyLength,
 } from './import-api.js';
 import { importPage, type PageRequest } from './import-page.js';
 import { nextSyncState, parseDuration, resolveSyncWindow, type SyncWindow } from './sync-window.js';
@@ -472,7 +473,7 @@ async function stagePages(
     async () => {
       const offset = next();
       const child: ChildWorkflowHandle<typeof importPage> = await startChild(importPage, {
-        workflowId: pageWorkflowId(workflowId, firstExecutionRunId, offset),
+        workflowId: pageWorkflowId(workflowId, firstExecutionRunId, offset, runKeyLength()),
         args: [
           { ...pageRequest(input, state, scan, groups, offset), ...(plan ? { groupRules: rules } : {}) },
         ],
@@ -515,7 +516,7 @@ async function planPages(
       const offset = plan.nextOffset;
       plan.nextOffset += input.pageSize;
       const child: ChildWorkflowHandle<typeof importPage> = await startChild(importPage, {
-        workflowId: planWorkflowId(workflowId, firstExecutionRunId, offset),
+        workflowId: planWorkflowId(workflowId, firstExecutionRunId, offset, runKeyLength()),
         args: [
           {
             ...pageRequest(input, state, scan, rules, offset),
@@ -723,6 +724,14 @@ function finishedReport(
       : {}),
     ...(state.sync ? { sync: nextSyncState(state.sync, state.startedAt, state.counts.failed) } : {}),
   };
+}
+
+/**
+ * Page children carry the whole first run id (two runs started within a minute share its
+ * first 8 characters); patched, so runs recorded before replay with the short form.
+ */
+function runKeyLength(): RunKeyLength {
+  return patched('page-ids-whole-run-id') ? 'whole' : 'short';
 }
 
 /** Time to continue as new: past the input's event budget, or when the server suggests it. */

@@ -9,6 +9,7 @@ import {
   log,
   patched,
   proxyActivities,
+  setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
@@ -22,7 +23,7 @@ import { groupIdsFor } from '../domain/page-groups.js';
 import type { GroupRules } from '../domain/page-groups.js';
 import type { CreateState } from '../domain/status-rules.js';
 import { shortCall } from './activity-options.js';
-import type { PageReport } from './import-api.js';
+import { pageProgressQuery, type PageReport } from './import-api.js';
 
 const { fetchEmployeePage, fetchAndSettlePage, planPage, stageEmployee } =
   proxyActivities<Activities>(shortCall);
@@ -60,6 +61,10 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
       nonRetryable: true,
     });
   if (request.mode === 'plan') return planOnePage(request);
+  // Every employee finished so far, for `status` and `cancel` while the page is in flight
+  // (a query: nothing enters the history).
+  const done: EmployeeResult[] = [];
+  setHandler(pageProgressQuery, () => ({ offset: request.offset, results: done }));
   // Employees whose JumpCloud user is already as desired (a re-run's usual case) are settled
   // by the page activity in one batch (activities/settle-page.ts); only the rest get an
   // activity each. Patched, so pages recorded before this change replay the old way.
@@ -72,6 +77,7 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
   // Offset paging over a directory that changes mid-run can repeat a record: stage each id once.
   const seen = new Set<number>();
   const employees = page.employees.filter((e) => !seen.has(e.personioId) && seen.add(e.personioId));
+  done.push(...page.skipped, ...page.settled);
 
   const staged = await Promise.all(
     employees.map((employee) =>
@@ -84,6 +90,9 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
         dryRun: request.dryRun,
         ...(request.groupRules ? { groupRules: request.groupRules } : {}),
         ...(request.activation ? { activation: request.activation } : {}),
+      }).then((result) => {
+        done.push(result);
+        return result;
       }),
     ),
   );

@@ -4,3 +4,4 @@ export { ping } from './ping.js';
 export { importEmployees } from './import-employees.js';
 export { importPage } from './import-page.js';
 export { activateOnHireDate } from './activate-on-hire-date.js';
+export { scheduledImport } from './scheduled-import.js';

@@ -23,6 +23,8 @@ export interface ProcessHandle {
   cwd: string;
   /** stdout and stderr lines so far. */
   output: string[];
+  /** stdout lines only (what a script reading the command's output gets). */
+  stdout: string[];
   /** Resolves when a line matches (rejects after timeoutMs). */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Resolves with the exit code once the process has exited. */
@@ -52,10 +54,12 @@ export function runProject(
   });
   const output: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  const onData = (chunk: Buffer) => {
+  const stdout: string[] = [];
+  const onData = (chunk: Buffer, toStdout = false) => {
     for (const line of chunk.toString().split('\n')) {
       if (!line) continue;
       output.push(line);
+      if (toStdout) stdout.push(line);
       for (const w of [...waiters]) {
         if (w.pattern.test(line)) {
           waiters.splice(waiters.indexOf(w), 1);
@@ -64,14 +68,15 @@ export function runProject(
       }
     }
   };
-  proc.stdout.on('data', onData);
-  proc.stderr.on('data', onData);
+  proc.stdout.on('data', (chunk: Buffer) => onData(chunk, true));
+  proc.stderr.on('data', (chunk: Buffer) => onData(chunk));
   const exited = once(proc, 'exit').then(([code]) => code as number | null);
   return {
     proc,
     pid: proc.pid!,
     cwd,
     output,
+    stdout,
     exited,
     waitFor(pattern, timeoutMs = 60_000) {
       const already = output.find((l) => pattern.test(l));

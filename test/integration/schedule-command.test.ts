@@ -60,7 +60,7 @@ test('schedule create → list → pause → unpause → trigger → delete', as
   const description = await handle.describe();
   assert.equal(description.policies.overlap, 'SKIP');
   assert.equal(description.action.type, 'startWorkflow');
-  assert.equal(description.action.workflowType, 'importEmployees');
+  assert.equal(description.action.workflowType, 'scheduledImport');
   assert.equal(description.action.taskQueue, env.taskQueue);
   assert.deepEqual(description.action.args, [
     { notify: { when: 'never' }, sync: { mode: 'auto', fullReconcileEvery: '24h' } },
@@ -116,12 +116,10 @@ test('schedule create → list → pause → unpause → trigger → delete', as
 
   const afterRun = await rowOf((r) => r.lastRun !== null);
   assert.equal(afterRun.lastRun?.status, 'COMPLETED');
-  const sync = (report as ImportReport & { sync?: { watermark: string } }).sync;
-  if (sync) {
-    // Once the workflow reports its sync state (issue 5), the list shows the watermark.
-    assert.equal(afterRun.watermark?.value, sync.watermark);
-    assert.match(formatScheduleRow(afterRun).join('\n'), new RegExp(`watermark {5}${sync.watermark}`));
-  }
+  const sync = report.sync;
+  assert.ok(sync, 'the run reports its sync state');
+  assert.equal(afterRun.watermark?.value, sync.watermark);
+  assert.match(formatScheduleRow(afterRun).join('\n'), new RegExp(`watermark {5}${sync.watermark}`));
 
   await deleteSchedule(ctx, undefined);
   await assert.rejects(handle.describe(), ScheduleNotFoundError);

@@ -55,7 +55,7 @@ describe('durationFlag', () => {
 });
 
 describe('scheduleCreateOptions', () => {
-  it('an interval schedule of importEmployees with overlap SKIP and sync mode auto', () => {
+  it('an interval schedule of scheduledImport with overlap SKIP and sync mode auto', () => {
     const o = options({});
     assert.equal(o.scheduleId, defaultScheduleId(TQ));
     assert.equal(o.scheduleId, 'personio-sync-personio-jumpcloud-sync');
@@ -65,7 +65,7 @@ describe('scheduleCreateOptions', () => {
     assert.equal(o.state?.paused, false);
     assert.match(o.state?.note ?? '', /every 1h, full reconcile every 24h/);
     assert.equal(o.action.type, 'startWorkflow');
-    assert.equal(o.action.workflowType, 'importEmployees');
+    assert.equal(o.action.workflowType, 'scheduledImport');
     assert.equal(o.action.taskQueue, TQ);
     assert.equal(o.action.workflowId, 'personio-import-personio-jumpcloud-sync-scheduled');
     assert.deepEqual(o.action.args, [{ sync: { mode: 'auto', fullReconcileEvery: '24h' } }]);
@@ -74,6 +74,8 @@ describe('scheduleCreateOptions', () => {
   it('--full-every, --id, --paused, --note', () => {
     const o = options({ every: '15m', fullEvery: '7d', id: 'nightly', paused: true, note: 'n' });
     assert.equal(o.scheduleId, 'nightly');
+    // Another schedule's runs carry its id: two schedules never make one id at one tick.
+    assert.equal(o.action.workflowId, 'personio-import-personio-jumpcloud-sync-scheduled-nightly');
     assert.deepEqual(o.spec, { intervals: [{ every: 15 * 60_000 }] });
     assert.deepEqual(o.action.args, [{ sync: { mode: 'auto', fullReconcileEvery: '7d' } }]);
     assert.deepEqual(o.state, { paused: true, note: 'n' });

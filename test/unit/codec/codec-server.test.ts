@@ -73,6 +73,16 @@ describe('codec server', () => {
     assert.equal(res.status, 401);
   });
 
+  it('answers an empty payload list, also in the form protobuf JSON writes it ({})', async () => {
+    for (const body of [{}, { payloads: [] }]) {
+      for (const path of ['/decode', '/encode']) {
+        const res = await post(path, body);
+        assert.equal(res.status, 200, `${path} ${JSON.stringify(body)}`);
+        assert.deepEqual(await res.json(), { payloads: [] });
+      }
+    }
+  });
+
   it('says what a bad body should look like', async () => {
     const res = await post('/decode', { nope: true });
     assert.equal(res.status, 400);

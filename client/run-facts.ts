@@ -1,0 +1,98 @@
+/**
+ * What an import has done so far, counted per employee, and why a closed one ended: for
+ * `status`, `cancel` and `report`. The parent counts a page when it finishes; the pages in
+ * flight (or cancelled midway) answer the `pageProgress` query with the employees they have
+ * finished, so the counts move with every employee written, and a cancelled run's counts
+ * include the half-done pages.
+ */
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import {
+  addOutcomeCounts,
+  countOutcomes,
+  emptyOutcomeCounts,
+  totalOutcomes,
+  type EmployeeResult,
+  type ImportProgress,
+  type OutcomeCounts,
+} from '../domain/outcomes.js';
+import { pageProgressQuery, progressQuery, runKey } from '../workflows/import-api.js';
+import { rootCauseMessage } from './failure-message.js';
+
+export interface LiveProgress {
+  /** The import's own progress (pages it has counted); null when no worker answered. */
+  progress: ImportProgress | null;
+  /** Everything finished so far: the counted pages plus the pages in flight or cut short. */
+  counts: OutcomeCounts;
+  employeesProcessed: number;
+  /** Employees finished on pages not yet counted by the import, by page. */
+  unfinishedPages: { workflowId: string; status: string; results: EmployeeResult[] }[];
+}
+
+/** The first run id of the chain a workflow id's latest run belongs to. */
+export async function firstRunIdOf(client: Client, workflowId: string): Promise<string> {
+  const d = await client.workflow.getHandle(workflowId).describe();
+  return d.raw.workflowExecutionInfo?.firstRunId || d.runId;
+}
+
+export async function liveProgress(client: Client, workflowId: string): Promise<LiveProgress> {
+  const handle = client.workflow.getHandle(workflowId);
+  const progress = await handle.query(progressQuery).catch(() => null);
+  const unfinishedPages = await unfinishedPagesOf(client, workflowId);
+  let counts = progress?.counts ?? emptyOutcomeCounts();
+  // While previewing, progress is the preview's: nothing was written yet.
+  if (progress?.phase !== 'planning')
+    for (const page of unfinishedPages) counts = addOutcomeCounts(counts, countOutcomes(page.results));
+  return { progress, counts, employeesProcessed: totalOutcomes(counts), unfinishedPages };
+}
+
+/**
+ * The pages being applied that the import has not counted: running, or stopped midway
+ * (cancelled, failed, terminated). Each answers with what it finished.
+ */
+async function unfinishedPagesOf(
+  client: Client,
+  workflowId: string,
+): Promise<LiveProgress['unfinishedPages']> {
+  const firstRunId = await firstRunIdOf(client, workflowId);
+  const pages: LiveProgress['unfinishedPages'] = [];
+  for (const length of ['whole', 'short'] as const) {
+    const prefix = `${workflowId}/${runKey(firstRunId, length)}/page-`;
+    const query = `WorkflowId STARTS_WITH "${prefix}" AND ExecutionStatus != "Completed"`;
+    for await (const child of client.workflow.list({ query })) {
+      const page = await client.workflow
+        .getHandle(child.workflowId, child.runId)
+        .query(pageProgressQuery)
+        .catch(() => null);
+      if (page)
+        pages.push({ workflowId: child.workflowId, status: child.status.name, results: page.results });
+    }
+    if (pages.length > 0) break;
+  }
+  return pages;
+}
+
+/** Why a closed import ended, in a line for `status`, `cancel` and `report`. */
+export async function endReason(client: Client, workflowId: string, status: string): Promise<string> {
+  const handle = client.workflow.getHandle(workflowId);
+  if (status === 'FAILED' || status === 'TIMED_OUT') {
+    try {
+      await handle.result();
+    } catch (err) {
+      if (err instanceof WorkflowFailedError) return `it failed: ${rootCauseMessage(err)}`;
+      return `it failed: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+  if (status === 'CANCELLED' || status === 'TERMINATED') {
+    const history = await handle.fetchHistory();
+    for (const event of [...(history.events ?? [])].reverse()) {
+      const requested = event.workflowExecutionCancelRequestedEventAttributes;
+      if (requested)
+        return `it was cancelled on request${requested.identity ? ` (by ${requested.identity})` : ''}${requested.cause ? `: ${requested.cause}` : ''}`;
+      const terminated = event.workflowExecutionTerminatedEventAttributes;
+      if (terminated)
+        return `it was terminated${terminated.identity ? ` by ${terminated.identity}` : ''}${terminated.reason ? `: ${terminated.reason}` : ''}`;
+    }
+    return status === 'CANCELLED' ? 'it was cancelled' : 'it was terminated';
+  }
+  return status.toLowerCase();
+}
