@@ -5,12 +5,12 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { StatsSnapshot } from '../sandbox/stats.js';
 import type { SandboxCommand, SandboxProcessOptions } from './sandbox-process.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const children = new Set<ChildProcess>();
@@ -93,11 +93,17 @@ export async function startWorker(
   env: Record<string, string>,
   startTimeoutMs = 120_000,
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [...process.execArgv, 'worker/main.ts'], {
-    cwd: root,
-    env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // tsx by absolute URL, run from the temp folder: a `.env` in the checkout is not the bench's.
+  const execArgv = process.execArgv.map((a) => (a === 'tsx' ? import.meta.resolve('tsx') : a));
+  const child = spawn(
+    process.execPath,
+    [...execArgv, fileURLToPath(new URL('../worker/main.ts', import.meta.url))],
+    {
+      cwd: tmpdir(),
+      env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   children.add(child);
   child.once('exit', () => children.delete(child));
   const lines = createInterface({ input: child.stdout });

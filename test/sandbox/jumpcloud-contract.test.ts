@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { startSandbox, userBody, type Call, type SystemUser, type UserGroup } from './jumpcloud-helpers.js';
+import { required } from '../helpers/requirements.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on .default.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -121,6 +122,14 @@ function conforms(validate: ValidateFunction | undefined, data: unknown, label: 
   assert.ok(validate(data), `${label}: ${JSON.stringify(validate.errors, null, 1)}\n${JSON.stringify(data)}`);
 }
 
+const specsPresent = required(
+  'JumpCloud Swagger specs',
+  ['JumpCloud.SDK.V1.json', 'JumpCloud.SDK.V2.json'].every((f) => existsSync(join(specsDir, f))),
+  `no JumpCloud.SDK.V1.json/V2.json in ${specsDir}: set SPECS_DIR to the folder holding jumpcloud/ (the shared specs checkout)`,
+);
+/** The spec tests, registered only when the specs are there (else one skip line above). */
+const specTest: typeof test = specsPresent ? test : ((() => {}) as unknown as typeof test);
+
 let contracts: { v1: SwaggerContract; v2: SwaggerContract } | undefined;
 function specs() {
   if (!contracts) {
@@ -155,7 +164,7 @@ const UNKNOWN_USER = '5a00000000000000000000ff';
 const UNKNOWN_GROUP = '5b00000000000000000000ff';
 const UNKNOWN_APP = '5c00000000000000000000ff';
 
-test('v1 system users: every route, success and errors, match the spec', async (t) => {
+specTest('v1 system users: every route, success and errors, match the spec', async (t) => {
   const { v1 } = specs();
   const { call, sandbox } = await startSandbox(t);
   const [boss] = sandbox.seedUsers([userBody(0)]);
@@ -250,7 +259,7 @@ test('v1 system users: every route, success and errors, match the spec', async (
   await expectAnswer(call, 'DELETE', path, 404, err(404));
 });
 
-test('v1 applications match the spec', async (t) => {
+specTest('v1 applications match the spec', async (t) => {
   const { v1 } = specs();
   const { call, sandbox } = await startSandbox(t);
   const [app] = sandbox.store.allApplications();
@@ -268,7 +277,7 @@ test('v1 applications match the spec', async (t) => {
   await expectAnswer(call, 'GET', `/api/applications/${UNKNOWN_APP}`, 404, v1.error(404));
 });
 
-test('v2 user groups and members match the spec', async (t) => {
+specTest('v2 user groups and members match the spec', async (t) => {
   const { v2 } = specs();
   const { call, sandbox } = await startSandbox(t);
   const [user] = sandbox.seedUsers([userBody(1)]);
@@ -349,7 +358,7 @@ test('v2 user groups and members match the spec', async (t) => {
   await expectAnswer(call, 'DELETE', `/api/v2/usergroups/${group.id}`, 404, err(404));
 });
 
-test('v2 application associations match the spec', async (t) => {
+specTest('v2 application associations match the spec', async (t) => {
   const { v2 } = specs();
   const { call, sandbox } = await startSandbox(t);
   const [group] = sandbox.seedGroups([{ name: 'Eng' }]);
@@ -375,7 +384,7 @@ test('v2 application associations match the spec', async (t) => {
   await expectAnswer(call, 'POST', path, 404, err(404), { body: op('remove') });
 });
 
-test('injected faults answer with bodies the spec error schema accepts', async (t) => {
+specTest('injected faults answer with bodies the spec error schema accepts', async (t) => {
   const { v1, v2 } = specs();
   const { call, sandbox } = await startSandbox(t, { faults: { faultRate: 1 } });
   const serverError = await call('GET', '/api/systemusers');

@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from '../../sandbox/personio/server.js';
 import { start, type Started } from './personio-helpers.js';
+import { required } from '../helpers/requirements.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const specsDir = join(process.env.SPECS_DIR ?? resolve(repoRoot, '../shared/specs'), 'personio');
@@ -123,11 +124,13 @@ function assertValid(validate: ValidateFunction, body: unknown, what: string) {
 
 const specsPresent = existsSync(personnelFile) && existsSync(authFile);
 
-if (!specsPresent) {
-  test('Personio OpenAPI specs are available', () => {
-    assert.fail(`specs not found at ${specsDir} (set SPECS_DIR to the directory holding personio/)`);
-  });
-} else {
+if (
+  required(
+    'Personio OpenAPI specs',
+    specsPresent,
+    `no ${personnelFile} and ${authFile}: set SPECS_DIR to the folder holding personio/ (the shared specs checkout)`,
+  )
+) {
   describe('Personio sandbox against the OpenAPI spec', () => {
     const spec = loadSpecs();
     let s: Started;
