@@ -6,11 +6,19 @@
 import { z } from 'zod';
 import { MANAGED_FIELDS } from '../domain/jumpcloud-fields.js';
 import { ApiError } from './api-error.js';
-import { HttpClient, type RequestObserver } from './http.js';
+import { HttpClient, type JsonResponse, type RequestObserver } from './http.js';
+import {
+  ServiceAccountRefused,
+  ServiceAccountTokenSource,
+  type ServiceAccountSettings,
+} from './jumpcloud-token.js';
 
 export interface JumpCloudSettings {
   baseUrl: string;
-  apiKey: string;
+  /** An administrator's API key (x-api-key) … */
+  apiKey?: string;
+  /** … or a Service Account (OAuth client credentials, Authorization: Bearer): exactly one. */
+  serviceAccount?: ServiceAccountSettings;
   orgId?: string;
   /** Requests in flight at once from this worker (JumpCloud's own tools stay under ~5–8). */
   maxConcurrency?: number;
@@ -65,14 +73,18 @@ export const userFields = [
 
 export class JumpCloudClient {
   private readonly http: HttpClient;
+  private readonly tokens: ServiceAccountTokenSource | undefined;
 
   constructor(settings: JumpCloudSettings, observe?: RequestObserver) {
+    this.tokens = settings.serviceAccount
+      ? new ServiceAccountTokenSource(settings.serviceAccount, observe)
+      : undefined;
     this.http = new HttpClient(
       'JumpCloud',
       {
         baseUrl: settings.baseUrl,
         headers: {
-          'x-api-key': settings.apiKey,
+          ...(settings.apiKey && !settings.serviceAccount ? { 'x-api-key': settings.apiKey } : {}),
           'content-type': 'application/json',
           ...(settings.orgId ? { 'x-org-id': settings.orgId } : {}),
         },
@@ -84,19 +96,50 @@ export class JumpCloudClient {
     );
   }
 
+  /**
+   * One API request. With a service account it carries a bearer token; a token JumpCloud
+   * refuses (revoked, expired early) is renewed once, transparently.
+   */
+  private async send<T = unknown>(
+    describe: string,
+    path: string,
+    options: Parameters<HttpClient['request']>[2] = {},
+  ): Promise<JsonResponse<T>> {
+    if (!this.tokens) return this.http.request<T>(describe, path, options);
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.tokens.token();
+      try {
+        return await this.http.request<T>(describe, path, {
+          ...options,
+          headers: { ...options.headers, authorization: `Bearer ${token}` },
+        });
+      } catch (err) {
+        if (attempt === 0 && err instanceof ApiError && err.status === 401) {
+          this.tokens.invalidate();
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
   /** Checks the API key (and org id) with the cheapest read there is. */
   async checkKey(): Promise<void> {
     try {
-      await this.http.request('key check (GET /api/systemusers)', '/api/systemusers', {
+      await this.send('key check (GET /api/systemusers)', '/api/systemusers', {
         searchParams: { limit: 1, fields: '_id' },
       });
     } catch (err) {
+      if (err instanceof ServiceAccountRefused) throw err;
       if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
         throw new ApiError(
           'JumpCloud',
           'credentials',
-          'JumpCloud rejected the API key (Unauthorized): set JUMPCLOUD_API_KEY to a current key ' +
-            '(JumpCloud Admin Portal → your name → My API Key; keys expire) and, for a multi-tenant admin, JUMPCLOUD_ORG_ID.',
+          this.tokens
+            ? `JumpCloud refused the service account's token (HTTP ${err.status}): check that the service account ` +
+                'JUMPCLOUD_CLIENT_ID is active and its role may read users (README, "JumpCloud Service Accounts").'
+            : 'JumpCloud rejected the API key (Unauthorized): set JUMPCLOUD_API_KEY to a current key ' +
+                '(JumpCloud Admin Portal → your name → My API Key; keys expire) and, for a multi-tenant admin, JUMPCLOUD_ORG_ID.',
           err.status,
         );
       }
@@ -117,7 +160,7 @@ export class JumpCloudClient {
     field: 'employeeIdentifier' | 'email' | 'username',
     value: string,
   ): Promise<SystemUser | null> {
-    const { body } = await this.http.request<unknown>(`user lookup by ${field}`, '/api/search/systemusers', {
+    const { body } = await this.send<unknown>(`user lookup by ${field}`, '/api/search/systemusers', {
       method: 'POST',
       json: { filter: { and: [{ [field]: value }] }, fields: userFields, limit: 2 },
     });
@@ -139,7 +182,7 @@ export class JumpCloudClient {
     values: string[],
   ): Promise<SystemUser[]> {
     if (values.length === 0) return [];
-    const { body } = await this.http.request<unknown>(`user lookup by ${field}`, '/api/search/systemusers', {
+    const { body } = await this.send<unknown>(`user lookup by ${field}`, '/api/search/systemusers', {
       method: 'POST',
       json: {
         filter: { or: values.map((value) => ({ [field]: value })) },
@@ -151,19 +194,15 @@ export class JumpCloudClient {
   }
 
   async createUser(fields: Record<string, unknown>): Promise<SystemUser> {
-    const { body } = await this.http.request<unknown>(
-      'user create (POST /api/systemusers)',
-      '/api/systemusers',
-      {
-        method: 'POST',
-        json: fields,
-      },
-    );
+    const { body } = await this.send<unknown>('user create (POST /api/systemusers)', '/api/systemusers', {
+      method: 'POST',
+      json: fields,
+    });
     return systemUserSchema.parse(body);
   }
 
   async updateUser(id: string, patch: Record<string, unknown>): Promise<SystemUser> {
-    const { body } = await this.http.request<unknown>(
+    const { body } = await this.send<unknown>(
       'user update (PUT /api/systemusers/{id})',
       `/api/systemusers/${id}`,
       {
@@ -175,7 +214,7 @@ export class JumpCloudClient {
   }
 
   async activateUser(id: string): Promise<void> {
-    await this.http.request('user activation', `/api/systemusers/${id}/state/activate`, {
+    await this.send('user activation', `/api/systemusers/${id}/state/activate`, {
       method: 'POST',
       json: { email: false },
     });
@@ -183,13 +222,9 @@ export class JumpCloudClient {
 
   /** Group names are unique ignoring case, but v2 filters are case-sensitive: search, then compare. */
   async findGroup(name: string): Promise<UserGroup | null> {
-    const { body } = await this.http.request<unknown>(
-      'group lookup (GET /api/v2/usergroups)',
-      '/api/v2/usergroups',
-      {
-        searchParams: { filter: `name:search:${name}`, limit: 100 },
-      },
-    );
+    const { body } = await this.send<unknown>('group lookup (GET /api/v2/usergroups)', '/api/v2/usergroups', {
+      searchParams: { filter: `name:search:${name}`, limit: 100 },
+    });
     const wanted = name.toLowerCase();
     return (
       z
@@ -204,7 +239,7 @@ export class JumpCloudClient {
     const existing = await this.findGroup(name);
     if (existing) return { group: existing, created: false };
     try {
-      const { body } = await this.http.request<unknown>(
+      const { body } = await this.send<unknown>(
         'group create (POST /api/v2/usergroups)',
         '/api/v2/usergroups',
         {
@@ -231,13 +266,9 @@ export class JumpCloudClient {
   async listGroupMembers(groupId: string): Promise<string[]> {
     const ids: string[] = [];
     for (let skip = 0; ; skip += 100) {
-      const { body } = await this.http.request<unknown>(
-        'group members',
-        `/api/v2/usergroups/${groupId}/members`,
-        {
-          searchParams: { limit: 100, skip },
-        },
-      );
+      const { body } = await this.send<unknown>('group members', `/api/v2/usergroups/${groupId}/members`, {
+        searchParams: { limit: 100, skip },
+      });
       const page = edgeList.parse(body);
       ids.push(...page.map((e) => e.to.id));
       if (page.length < 100) return ids;
@@ -256,7 +287,7 @@ export class JumpCloudClient {
   }
 
   async findApplication(displayLabel: string): Promise<{ id: string; displayLabel: string } | null> {
-    const { body } = await this.http.request<unknown>(
+    const { body } = await this.send<unknown>(
       'application lookup (GET /api/applications)',
       '/api/applications',
       {
@@ -279,7 +310,7 @@ export class JumpCloudClient {
   }
 
   async listApplicationGroups(appId: string): Promise<string[]> {
-    const { body } = await this.http.request<unknown>(
+    const { body } = await this.send<unknown>(
       'application bindings',
       `/api/v2/applications/${appId}/associations`,
       {
@@ -298,7 +329,7 @@ export class JumpCloudClient {
     id: string,
   ): Promise<boolean> {
     try {
-      await this.http.request(describe, path, { method: 'POST', json: { op, type, id } });
+      await this.send(describe, path, { method: 'POST', json: { op, type, id } });
       return true;
     } catch (err) {
       if (

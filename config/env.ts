@@ -96,7 +96,26 @@ export interface ApiSettings {
     /** PERSONIO_API_VERSION: which Personio API the import reads (v1 unless set). */
     apiVersion?: 'v1' | 'v2';
   };
-  jumpcloud: { baseUrl: string; apiKey: string; orgId: string | undefined };
+  jumpcloud: {
+    baseUrl: string;
+    /** An administrator's API key, or … */
+    apiKey?: string;
+    /** … a Service Account's client credentials (README, "JumpCloud Service Accounts"). */
+    serviceAccount?: { clientId: string; clientSecret: string; tokenUrl: string };
+    orgId: string | undefined;
+  };
+}
+
+/**
+ * JumpCloud's token endpoint for a console host: the region's label goes before
+ * "jumpcloud.com" (console.eu.jumpcloud.com → admin-oauth.id.eu.jumpcloud.com). Any other
+ * host (the sandbox, a proxy) serves it at `<base>/oauth2/token`.
+ */
+export function defaultJumpCloudTokenUrl(baseUrl: string): string {
+  const host = new URL(baseUrl).hostname.toLowerCase();
+  const region = /^console\.(?:([a-z]{2})\.)?jumpcloud\.com$/.exec(host);
+  if (region) return `https://admin-oauth.id.${region[1] ? `${region[1]}.` : ''}jumpcloud.com/oauth2/token`;
+  return `${baseUrl.replace(/\/+$/, '')}/oauth2/token`;
 }
 
 const apiSchema = z.object({
@@ -117,6 +136,8 @@ export function loadApiSettings(env: Env = process.env): ApiSettings {
   const clientId = readSecret(env, 'PERSONIO_CLIENT_ID', problems);
   const clientSecret = readSecret(env, 'PERSONIO_CLIENT_SECRET', problems);
   const apiKey = readSecret(env, 'JUMPCLOUD_API_KEY', problems);
+  const jcClientId = readSecret(env, 'JUMPCLOUD_CLIENT_ID', problems);
+  const jcClientSecret = readSecret(env, 'JUMPCLOUD_CLIENT_SECRET', problems);
   // A secret whose _FILE could not be read is already reported; don't call it missing as well.
   const missing = (name: string, value: string | undefined) => !value && !env[`${name}_FILE`];
   if (missing('PERSONIO_CLIENT_ID', clientId))
@@ -127,9 +148,29 @@ export function loadApiSettings(env: Env = process.env): ApiSettings {
     problems.push(
       'PERSONIO_CLIENT_SECRET is missing: set it or PERSONIO_CLIENT_SECRET_FILE=/run/secrets/personio_client_secret',
     );
-  if (missing('JUMPCLOUD_API_KEY', apiKey))
+  const given = (name: string, value: string | undefined) => Boolean(value) || Boolean(env[`${name}_FILE`]);
+  const hasKey = given('JUMPCLOUD_API_KEY', apiKey);
+  const hasClientId = given('JUMPCLOUD_CLIENT_ID', jcClientId);
+  const hasClientSecret = given('JUMPCLOUD_CLIENT_SECRET', jcClientSecret);
+  if (hasKey && (hasClientId || hasClientSecret))
     problems.push(
-      'JUMPCLOUD_API_KEY is missing: set it or JUMPCLOUD_API_KEY_FILE=/run/secrets/jumpcloud_api_key',
+      'JUMPCLOUD_API_KEY and JUMPCLOUD_CLIENT_ID/JUMPCLOUD_CLIENT_SECRET are both set: keep one credential ' +
+        '(a service account is recommended: README, "JumpCloud Service Accounts")',
+    );
+  else if (hasClientId !== hasClientSecret)
+    problems.push(
+      `${hasClientId ? 'JUMPCLOUD_CLIENT_SECRET' : 'JUMPCLOUD_CLIENT_ID'} is missing: a service account needs both ` +
+        'JUMPCLOUD_CLIENT_ID and JUMPCLOUD_CLIENT_SECRET (or their _FILE), e.g. JUMPCLOUD_CLIENT_SECRET_FILE=/run/secrets/jumpcloud_client_secret',
+    );
+  else if (!hasKey && !hasClientId)
+    problems.push(
+      'JumpCloud credentials are missing: set JUMPCLOUD_CLIENT_ID and JUMPCLOUD_CLIENT_SECRET of a service account ' +
+        '(or their _FILE; recommended), or JUMPCLOUD_API_KEY (or JUMPCLOUD_API_KEY_FILE=/run/secrets/jumpcloud_api_key)',
+    );
+  const tokenUrl = env.JUMPCLOUD_TOKEN_URL?.trim();
+  if (tokenUrl && !(URL.canParse(tokenUrl) && /^https?:$/.test(new URL(tokenUrl).protocol)))
+    problems.push(
+      'JUMPCLOUD_TOKEN_URL must be an http(s) URL, e.g. JUMPCLOUD_TOKEN_URL=https://admin-oauth.id.eu.jumpcloud.com/oauth2/token',
     );
   const parsed = apiSchema.safeParse({
     personioBaseUrl: env.PERSONIO_BASE_URL ?? 'https://api.personio.de',
@@ -149,7 +190,19 @@ export function loadApiSettings(env: Env = process.env): ApiSettings {
       appId: env.PERSONIO_APP_ID || 'PERSONIO_JUMPCLOUD_SYNC',
       apiVersion: apiVersion as 'v1' | 'v2',
     },
-    jumpcloud: { baseUrl: parsed.data.jumpcloudBaseUrl, apiKey: apiKey!, orgId: parsed.data.jumpcloudOrgId },
+    jumpcloud: {
+      baseUrl: parsed.data.jumpcloudBaseUrl,
+      ...(jcClientId && jcClientSecret
+        ? {
+            serviceAccount: {
+              clientId: jcClientId,
+              clientSecret: jcClientSecret,
+              tokenUrl: tokenUrl || defaultJumpCloudTokenUrl(parsed.data.jumpcloudBaseUrl),
+            },
+          }
+        : { apiKey: apiKey! }),
+      orgId: parsed.data.jumpcloudOrgId,
+    },
   };
 }
 

@@ -13,7 +13,12 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
 import { faultSettingsSchema, type FaultSettings } from './faults.js';
-import { createJumpCloudSandbox, SANDBOX_JUMPCLOUD_API_KEY } from './jumpcloud/server.js';
+import {
+  createJumpCloudSandbox,
+  SANDBOX_JUMPCLOUD_API_KEY,
+  SANDBOX_JUMPCLOUD_CLIENT_ID,
+  SANDBOX_JUMPCLOUD_CLIENT_SECRET,
+} from './jumpcloud/server.js';
 import {
   createPersonioSandbox,
   PERSONIO_EMPLOYEES_RATE_LIMIT,
@@ -220,6 +225,9 @@ console.log(`Personio sandbox:  ${personio.url}
 JumpCloud sandbox: ${jumpcloud.url}
   JUMPCLOUD_BASE_URL=${jumpcloud.url}
   JUMPCLOUD_API_KEY=${String(opts.jumpcloudApiKey)}${orgId ? `\n  JUMPCLOUD_ORG_ID=${orgId}` : ''}
+  or, as a service account (token at ${jumpcloud.url}/oauth2/token):
+  JUMPCLOUD_CLIENT_ID=${SANDBOX_JUMPCLOUD_CLIENT_ID}
+  JUMPCLOUD_CLIENT_SECRET=${SANDBOX_JUMPCLOUD_CLIENT_SECRET}
   Personio v2 (same data): POST /v2/auth/token (form), GET /v2/persons, /v2/webhooks
 Admin (both): GET /_sandbox/stats, GET|POST /_sandbox/faults, POST /_sandbox/reset; JumpCloud: GET /_sandbox/state
   Personio webhooks: GET /_sandbox/webhooks, POST /_sandbox/webhooks/faults

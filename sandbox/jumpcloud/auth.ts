@@ -11,6 +11,8 @@ import { isObjectId } from './ids.js';
 
 export interface AuthOptions {
   apiKey: string;
+  /** Service account tokens (oauth.ts): `Authorization: Bearer <token>` is as good as the key. */
+  bearer?: { accepts(authorization: string | undefined): boolean };
   /** When set, every request must name this organisation in `x-org-id`. */
   orgId?: string | undefined;
 }
@@ -18,12 +20,14 @@ export interface AuthOptions {
 /** Returns a setter for the accepted key: a test can revoke the key while an import runs. */
 export function installAuth(
   app: FastifyInstance,
-  { apiKey: initialKey, orgId }: AuthOptions,
+  { apiKey: initialKey, orgId, bearer }: AuthOptions,
 ): (key: string) => void {
   let apiKey = initialKey;
   app.addHook('onRequest', async (request, reply) => {
-    if (isAdminRoute(request.url)) return;
-    if (request.headers['x-api-key'] !== apiKey) return reply.code(401).send(UNAUTHORIZED_BODY);
+    if (isAdminRoute(request.url) || request.url.startsWith('/oauth2/')) return;
+    const byKey = request.headers['x-api-key'] !== undefined && request.headers['x-api-key'] === apiKey;
+    const byToken = bearer?.accepts(request.headers.authorization) ?? false;
+    if (!byKey && !byToken) return reply.code(401).send(UNAUTHORIZED_BODY);
     if (orgId === undefined) return;
     const requested = request.headers['x-org-id'];
     if (requested === undefined || requested === '') {

@@ -30,6 +30,7 @@ import {
   type ApplicationSeed,
 } from './applications.js';
 import { installAuth } from './auth.js';
+import { installServiceAccount, type ServiceAccountTokens } from './oauth.js';
 import type { SandboxContext } from './context.js';
 import { ApiError, badRequest, jumpCloudErrorBody } from './errors.js';
 import { registerGroupRoutes } from './groups.js';
@@ -39,6 +40,9 @@ import { JumpCloudStore, type SystemUser, type UserGroup, type UserState } from 
 import { registerUserRoutes } from './users.js';
 
 export const SANDBOX_JUMPCLOUD_API_KEY = 'sandbox-jumpcloud-api-key';
+/** The sandbox's service account (OAuth client credentials, token at `<url>/oauth2/token`). */
+export const SANDBOX_JUMPCLOUD_CLIENT_ID = 'sandbox-service-account';
+export const SANDBOX_JUMPCLOUD_CLIENT_SECRET = 'sandbox-service-account-secret';
 /** The organisation users belong to when no orgId is configured. */
 export const SANDBOX_JUMPCLOUD_ORGANIZATION = '5f0000000000000000000001';
 
@@ -47,6 +51,8 @@ export interface JumpCloudSandboxOptions {
   apiKey?: string;
   /** When set (24 hex), `x-org-id` is required: missing 401, malformed 400, other org 404. */
   orgId?: string;
+  /** The service account whose tokens are accepted like the key (default: the SANDBOX_ ones). */
+  serviceAccount?: { clientId: string; clientSecret: string; tokenLifetimeSeconds?: number };
   /** Applications in a fresh org (default: one, displayLabel "Personio Import"). */
   seedApplications?: readonly ApplicationSeed[];
   /** Fault switches in force from the start. */
@@ -76,6 +82,8 @@ export interface JumpCloudSandbox {
   reset(): void;
   /** Accept only this API key from now on (revokes the old one). */
   setApiKey(key: string): void;
+  /** The service account's tokens: how many were issued; revoke them all. */
+  serviceAccount: ServiceAccountTokens;
   /** Create users without counting writes (as POST /_sandbox/users). */
   seedUsers(users: readonly unknown[]): SystemUser[];
   /** Create groups, optionally with `members`, without counting writes (as POST /_sandbox/groups). */
@@ -127,9 +135,19 @@ export function createJumpCloudSandbox(options: JumpCloudSandboxOptions = {}): J
   // Order matters: faults first (a 429 or reset happens before anything else), then auth.
   const faults = installFaults(app, jumpCloudErrorBody, options.faults);
   const stats = installStats(app);
+  const now = options.clock ?? Date.now;
+  const serviceAccount = installServiceAccount(
+    app,
+    options.serviceAccount ?? {
+      clientId: SANDBOX_JUMPCLOUD_CLIENT_ID,
+      clientSecret: SANDBOX_JUMPCLOUD_CLIENT_SECRET,
+    },
+    now,
+  );
   const setApiKey = installAuth(app, {
     apiKey: options.apiKey ?? SANDBOX_JUMPCLOUD_API_KEY,
     orgId: options.orgId,
+    bearer: serviceAccount,
   });
 
   const store = new JumpCloudStore();
@@ -137,7 +155,7 @@ export function createJumpCloudSandbox(options: JumpCloudSandboxOptions = {}): J
     store,
     stats,
     faults,
-    now: options.clock ?? Date.now,
+    now,
     organization: options.orgId ?? SANDBOX_JUMPCLOUD_ORGANIZATION,
     defaultState: options.defaultState ?? 'STAGED',
     duplicateUserStatus: options.duplicateUserStatus ?? 400,
@@ -182,6 +200,7 @@ export function createJumpCloudSandbox(options: JumpCloudSandboxOptions = {}): J
     store,
     reset,
     setApiKey,
+    serviceAccount,
     seedUsers: (users) => seedUsers(ctx, [...users]),
     seedGroups: (groups) => seedGroups(ctx, [...groups]),
   };
