@@ -104,8 +104,12 @@ interface Snapshot {
 }
 
 interface Bucket {
-  /** No request to this endpoint before this time. */
-  notBefore: number;
+  /** Time between request starts while the bucket runs low (0: no spacing). */
+  spacingMs: number;
+  /** The next request to this endpoint starts no earlier than this. */
+  nextSlot: number;
+  /** Tokens per second, from x-ratelimit-replenish-rate. */
+  rate: number | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -216,9 +220,7 @@ export class PersonioV2Client {
   ): Promise<JsonResponse<T>> {
     const endpoint = endpointOf(path);
     for (let attempt = 0; ; attempt++) {
-      const bucket = this.buckets.get(endpoint);
-      const wait = bucket ? bucket.notBefore - Date.now() : 0;
-      if (wait > 0) await sleep(wait);
+      await this.slot(endpoint);
       try {
         this.requests++;
         const response = await this.http.request<T>(describe, path, options);
@@ -226,10 +228,10 @@ export class PersonioV2Client {
         return response;
       } catch (err) {
         if (err instanceof ApiError && err.status === 429 && attempt < RATE_LIMIT_RETRIES) {
-          // No Retry-After on v2: wait for the bucket to refill one token (at least a second).
-          const rate = this.buckets.get(endpoint);
-          const delay = Math.max(1000, (rate?.notBefore ?? 0) - Date.now());
-          this.buckets.set(endpoint, { notBefore: Date.now() + delay });
+          // No Retry-After on v2: space requests at the refill rate and wait a second first.
+          const bucket = this.bucketOf(endpoint);
+          bucket.spacingMs = 1000 / (bucket.rate ?? 1);
+          bucket.nextSlot = Math.max(bucket.nextSlot, Date.now() + 1000);
           continue;
         }
         throw err;
@@ -237,7 +239,26 @@ export class PersonioV2Client {
     }
   }
 
-  /** Remember when the endpoint's bucket has a token again. */
+  private bucketOf(endpoint: string): Bucket {
+    let bucket = this.buckets.get(endpoint);
+    if (!bucket) this.buckets.set(endpoint, (bucket = { spacingMs: 0, nextSlot: 0, rate: null }));
+    return bucket;
+  }
+
+  /** Wait for this endpoint's next slot when its bucket is running low. */
+  private async slot(endpoint: string): Promise<void> {
+    const bucket = this.bucketOf(endpoint);
+    const now = Date.now();
+    if (bucket.spacingMs === 0 && bucket.nextSlot <= now) return;
+    const at = Math.max(now, bucket.nextSlot);
+    bucket.nextSlot = at + bucket.spacingMs;
+    if (at > now) await sleep(at - now);
+  }
+
+  /**
+   * Read the bucket from the answer: once fewer tokens remain than twice the requests that can
+   * be in flight, requests to this endpoint go out at the refill rate, so the bucket never runs dry.
+   */
   private learn(endpoint: string, headers: Record<string, string | string[] | undefined>): void {
     const header = (name: string) => {
       const value = headers[name];
@@ -246,9 +267,9 @@ export class PersonioV2Client {
     const remaining = header('x-ratelimit-remaining');
     const rate = header('x-ratelimit-replenish-rate');
     if (!Number.isFinite(remaining) || !(rate > 0)) return;
-    // Keep one token for concurrent callers: start spacing out before the bucket is empty.
-    const notBefore = remaining <= this.concurrency ? Date.now() + 1000 / rate : 0;
-    this.buckets.set(endpoint, { notBefore });
+    const bucket = this.bucketOf(endpoint);
+    bucket.rate = rate;
+    bucket.spacingMs = remaining <= 2 * this.concurrency ? 1000 / rate : 0;
   }
 
   private get concurrency(): number {

@@ -422,3 +422,59 @@ export function loadWorkerProcessSettings(env: Env = process.env): WorkerProcess
     logLevel,
   };
 }
+
+export interface ReceiverSettings {
+  /** RECEIVER_BIND_ADDRESS: where the receiver listens (loopback unless told otherwise). */
+  bind: { host: string; port: number };
+  /** PERSONIO_WEBHOOK_TOKEN(_FILE): the exact `Authorization` value Personio sends. */
+  webhookToken: string;
+  /** RECEIVER_BODY_LIMIT_BYTES: larger bodies are refused with 413. */
+  bodyLimitBytes: number;
+  /** RECEIVER_DEBOUNCE_MS: how long the changes workflow gathers before importing. */
+  debounceMs: number;
+  /** RECEIVER_IMPORT_OPTIONS: JSON import options for each batch (as `--input-json`). */
+  importOptions: Record<string, unknown>;
+  logLevel: string;
+}
+
+/** The webhook receiver's settings (`npm run receiver`). Throws ConfigError listing every problem. */
+export function loadReceiverSettings(env: Env = process.env): ReceiverSettings {
+  const problems: string[] = [];
+  const bind = env.RECEIVER_BIND_ADDRESS?.trim()
+    ? bindAddress(env, 'RECEIVER_BIND_ADDRESS', '127.0.0.1:8790', problems, false)
+    : { host: '127.0.0.1', port: 8790 };
+  const webhookToken = readSecret(env, 'PERSONIO_WEBHOOK_TOKEN', problems);
+  if (!webhookToken && !env.PERSONIO_WEBHOOK_TOKEN_FILE)
+    problems.push(
+      'PERSONIO_WEBHOOK_TOKEN is missing: set it (or PERSONIO_WEBHOOK_TOKEN_FILE) to the token the webhook sends, e.g. PERSONIO_WEBHOOK_TOKEN="Bearer 7f0c3c1e9a…"',
+    );
+  else if (webhookToken && webhookToken.length < 16)
+    problems.push(
+      'PERSONIO_WEBHOOK_TOKEN is too short: use at least 16 random characters (openssl rand -hex 24)',
+    );
+  const bodyLimitBytes = positiveNumber(env, 'RECEIVER_BODY_LIMIT_BYTES', 65_536, problems)!;
+  const debounceMs = Number(env.RECEIVER_DEBOUNCE_MS ?? 1000);
+  if (!Number.isInteger(debounceMs) || debounceMs < 0 || debounceMs > 60_000)
+    problems.push(
+      `RECEIVER_DEBOUNCE_MS must be a whole number of milliseconds from 0 to 60000, e.g. RECEIVER_DEBOUNCE_MS=1000`,
+    );
+  let importOptions: Record<string, unknown> = {};
+  if (env.RECEIVER_IMPORT_OPTIONS?.trim()) {
+    try {
+      const parsed: unknown = JSON.parse(env.RECEIVER_IMPORT_OPTIONS);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      importOptions = parsed as Record<string, unknown>;
+    } catch {
+      problems.push(
+        `RECEIVER_IMPORT_OPTIONS must be a JSON object of import options, e.g. RECEIVER_IMPORT_OPTIONS='{"safeguards":null}'`,
+      );
+    }
+  }
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, e.g. LOG_LEVEL=info; got "${logLevel}"`,
+    );
+  if (problems.length > 0 || !bind || !webhookToken) throw new ConfigError(problems);
+  return { bind, webhookToken, bodyLimitBytes, debounceMs, importOptions, logLevel };
+}

@@ -5,3 +5,4 @@ export { importEmployees } from './import-employees.js';
 export { importPage } from './import-page.js';
 export { activateOnHireDate } from './activate-on-hire-date.js';
 export { scheduledImport } from './scheduled-import.js';
+export { personioChanges } from './personio-changes.js';
