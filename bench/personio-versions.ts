@@ -7,6 +7,7 @@
  * and a fixed latency on every answer. JumpCloud's side is the same for both and left out.
  */
 import { parseArgs } from 'node:util';
+import { ApiError } from '../clients/api-error.js';
 import { PersonioClient } from '../clients/personio.js';
 import { PersonioV2Client } from '../clients/personio-v2.js';
 import { parseEmployee } from '../domain/personio-record.js';
@@ -29,6 +30,18 @@ const employees = Number(values.employees);
 const latencyMs = Number(values['latency-ms']);
 const concurrency = Number(values.concurrency);
 const pageSize = Number(values['page-size']);
+
+/** What the import's activity retries do for a 429: wait (Personio's advice: at least 1 s) and read again. */
+async function retried<T>(read: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 429)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
 
 for (const version of ['v1', 'v2'] as const) {
   const sandbox = createPersonioSandbox({
@@ -53,12 +66,14 @@ for (const version of ['v1', 'v2'] as const) {
   let parsed = 0;
   // The import's three passes: the directory scan, each page's fetch, each page's manager links.
   for (const pass of ['scan', 'fetch', 'managers']) {
-    const first = await client.listEmployees({ offset: 0, limit: pageSize });
+    const first = await retried(() => client.listEmployees({ offset: 0, limit: pageSize }));
     const offsets: number[] = [];
     for (let o = pageSize; o < first.totalElements; o += pageSize) offsets.push(o);
     const pages = [
       first,
-      ...(await Promise.all(offsets.map((offset) => client.listEmployees({ offset, limit: pageSize })))),
+      ...(await Promise.all(
+        offsets.map((offset) => retried(() => client.listEmployees({ offset, limit: pageSize }))),
+      )),
     ];
     const records = pages.flatMap((p) => p.records);
     if (pass === 'fetch') parsed = records.filter((r) => parseEmployee(r).ok).length;

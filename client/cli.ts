@@ -17,6 +17,7 @@ import { reportCommand } from './report-command.js';
 import { registerScheduleCommands } from './schedule-command.js';
 import { statusCommand } from './status-command.js';
 import { UsageError } from './usage-error.js';
+import { registerWebhookCommands } from './webhooks-command.js';
 
 const program = new Command()
   .name('personio-jumpcloud-sync')
@@ -93,6 +94,7 @@ program
 
 registerScheduleCommands(program);
 registerMappingCommands(program);
+registerWebhookCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof UsageError) {

@@ -642,4 +642,101 @@ export class PersonioV2Client {
     }
     return { type: 'Employee', attributes };
   }
+
+  /** An authenticated request with a JSON body (webhook management); a 401 renews the token once. */
+  private async send<T>(
+    describe: string,
+    method: 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    json?: unknown,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.currentToken();
+      try {
+        const { body } = await this.paced<T>(describe, path, {
+          method,
+          headers: { authorization: `Bearer ${token}` },
+          ...(json === undefined ? {} : { json }),
+        });
+        return body;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401 && attempt === 0) {
+          this.token = undefined;
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Every webhook subscription (`GET /v2/webhooks`, all pages). */
+  async listWebhooks(): Promise<PersonioWebhook[]> {
+    const hooks: PersonioWebhook[] = [];
+    for await (const items of this.walk(
+      'webhook list (GET /v2/webhooks)',
+      '/v2/webhooks',
+      new URLSearchParams({ limit: '100' }),
+    ))
+      hooks.push(...items.map(webhookOf));
+    return hooks;
+  }
+
+  async createWebhook(input: WebhookInput): Promise<PersonioWebhook> {
+    return webhookOf(
+      await this.send<unknown>('webhook create (POST /v2/webhooks)', 'POST', '/v2/webhooks', input),
+    );
+  }
+
+  async updateWebhook(id: string, input: Partial<WebhookInput>): Promise<PersonioWebhook> {
+    return webhookOf(
+      await this.send<unknown>(
+        'webhook update (PATCH /v2/webhooks/{id})',
+        'PATCH',
+        `/v2/webhooks/${encodeURIComponent(id)}`,
+        input,
+      ),
+    );
+  }
+
+  async deleteWebhook(id: string): Promise<void> {
+    await this.send<unknown>(
+      'webhook delete (DELETE /v2/webhooks/{id})',
+      'DELETE',
+      `/v2/webhooks/${encodeURIComponent(id)}`,
+    );
+  }
+}
+
+export interface WebhookInput {
+  url: string;
+  description: string;
+  status: 'ENABLED' | 'DISABLED';
+  auth_type: 'TOKEN';
+  token: string;
+  enabled_events: string[];
+}
+
+export interface PersonioWebhook {
+  id: string;
+  url: string;
+  status: string;
+  description: string;
+  enabledEvents: string[];
+}
+
+/** Whether the webhook object comes bare or under `_data` is undocumented: accept both. */
+function webhookOf(raw: unknown): PersonioWebhook {
+  const outer = (raw ?? {}) as Record<string, unknown>;
+  const hook = (
+    outer._data && typeof outer._data === 'object' && !Array.isArray(outer._data) ? outer._data : outer
+  ) as Record<string, unknown>;
+  if (typeof hook.id !== 'string' && typeof hook.id !== 'number')
+    throw new ApiError('Personio', 'invalid', 'Personio answered a webhook request without a webhook id');
+  return {
+    id: String(hook.id),
+    url: typeof hook.url === 'string' ? hook.url : '',
+    status: typeof hook.status === 'string' ? hook.status : 'UNKNOWN',
+    description: typeof hook.description === 'string' ? hook.description : '',
+    enabledEvents: Array.isArray(hook.enabled_events) ? hook.enabled_events.map(String) : [],
+  };
 }

@@ -478,3 +478,41 @@ export function loadReceiverSettings(env: Env = process.env): ReceiverSettings {
   if (problems.length > 0 || !bind || !webhookToken) throw new ConfigError(problems);
   return { bind, webhookToken, bodyLimitBytes, debounceMs, importOptions, logLevel };
 }
+
+/** What `cli webhooks` needs: the import's Personio credentials, and the webhook token for subscribe. */
+export function loadWebhookAdminSettings(
+  env: Env = process.env,
+  needToken = false,
+): { personio: ApiSettings['personio']; webhookToken: string | undefined } {
+  const problems: string[] = [];
+  const clientId = readSecret(env, 'PERSONIO_CLIENT_ID', problems);
+  const clientSecret = readSecret(env, 'PERSONIO_CLIENT_SECRET', problems);
+  if (!clientId && !env.PERSONIO_CLIENT_ID_FILE)
+    problems.push(
+      'PERSONIO_CLIENT_ID is missing: set it (or PERSONIO_CLIENT_ID_FILE), e.g. PERSONIO_CLIENT_ID=papi-1a2b3c',
+    );
+  if (!clientSecret && !env.PERSONIO_CLIENT_SECRET_FILE)
+    problems.push(
+      'PERSONIO_CLIENT_SECRET is missing: set it or PERSONIO_CLIENT_SECRET_FILE=/run/secrets/personio_client_secret',
+    );
+  const baseUrl = httpUrl('PERSONIO_BASE_URL', 'https://api.personio.de').safeParse(
+    env.PERSONIO_BASE_URL ?? 'https://api.personio.de',
+  );
+  if (!baseUrl.success) problems.push(...baseUrl.error.issues.map((i) => i.message));
+  const webhookToken = needToken ? readSecret(env, 'PERSONIO_WEBHOOK_TOKEN', problems) : undefined;
+  if (needToken && !webhookToken && !env.PERSONIO_WEBHOOK_TOKEN_FILE)
+    problems.push(
+      'PERSONIO_WEBHOOK_TOKEN is missing: set it (or PERSONIO_WEBHOOK_TOKEN_FILE) to the token the receiver expects, e.g. PERSONIO_WEBHOOK_TOKEN="Bearer 7f0c3c1e9a…"',
+    );
+  if (problems.length > 0 || !baseUrl.success) throw new ConfigError(problems);
+  return {
+    personio: {
+      baseUrl: baseUrl.data,
+      clientId: clientId!,
+      clientSecret: clientSecret!,
+      appId: env.PERSONIO_APP_ID || 'PERSONIO_JUMPCLOUD_SYNC',
+      apiVersion: 'v2',
+    },
+    webhookToken,
+  };
+}
