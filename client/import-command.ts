@@ -64,6 +64,7 @@ export async function importCommand(flags: ImportCommandFlags): Promise<void> {
       console.log(`\n${planDiffText(report, rows)}`);
       const files = writePlanFiles(planFiles ?? planPrefix(flags.planOutput), report, rows);
       console.error(`Full plan: ${files.join(', ')}`);
+      if (report.notified?.failed?.length) console.log(notificationFailure(report));
     } else {
       console.log(`\n${summaryFromReport(report)}`);
       if (notAppliedLine(report)) {
@@ -149,6 +150,11 @@ export function notAppliedLine(report: ImportReport): string | null {
     : `Nothing was written: the import was rejected by ${approval.by} at ${approval.at}${approval.comment ? ` ("${approval.comment}")` : ''} (it paused because: ${why}).`;
 }
 
+/** A channel that failed after its last attempt: the run completed, the admin was not told. */
+function notificationFailure(report: ImportReport): string {
+  return `Notification failed: ${report.notified?.failed?.join('; ')}.`;
+}
+
 export function summaryFromReport(report: ImportReport): string {
   if (report.skipped) return report.skipped;
   const notApplied = notAppliedLine(report);
@@ -177,6 +183,8 @@ export function summaryFromReport(report: ImportReport): string {
       bindings: report.groups.bound.length,
       missingApplications: report.groups.missingApplications,
       durationMs: report.durationMs,
-    }) + decision
+    }) +
+    decision +
+    (report.notified?.failed?.length ? `\n${notificationFailure(report)}` : '')
   );
 }

@@ -59,7 +59,7 @@ const ANY = '*';
 
 const webhookPrefix = z.string().refine(isWebhookPrefix, {
   error: (issue) =>
-    `must be an http(s) URL prefix without user info, e.g. "https://hooks.slack.com/services/" (a leading "*." in the host matches its subdomains); got ${JSON.stringify(issue.input)}`,
+    `must be an http(s) URL prefix without user info, e.g. "https://hooks.slack.com/services/" ("*." before a host: its subdomains; "*" as the host: any public host); got ${JSON.stringify(issue.input)}`,
 });
 
 const floor = (name: string, max: number) =>
@@ -142,13 +142,18 @@ function isWebhookPrefix(prefix: string): boolean {
   return url !== null && /^https?:$/.test(url.protocol) && url.username === '' && url.password === '';
 }
 
-/** A prefix as a URL; a leading "*." in its host is kept aside (URL would refuse it). */
-function parsePrefix(prefix: string): (URL & { wildcard: boolean }) | null {
-  const wildcard = /^https?:\/\/\*\./i.test(prefix);
-  const text = wildcard ? prefix.replace('*.', 'wildcard.') : prefix;
+/** A prefix as a URL; a "*" host or a leading "*." in it is kept aside (URL would refuse it). */
+function parsePrefix(prefix: string): (URL & { wildcard: 'any' | 'subdomains' | null }) | null {
+  const any = /^https?:\/\/\*(?=[/:]|$)/i.test(prefix);
+  const subdomains = !any && /^https?:\/\/\*\./i.test(prefix);
+  const text = any
+    ? prefix.replace('*', 'wildcard.invalid')
+    : subdomains
+      ? prefix.replace('*.', 'wildcard.')
+      : prefix;
   if (!URL.canParse(text)) return null;
-  const url = new URL(text) as URL & { wildcard: boolean };
-  url.wildcard = wildcard;
+  const url = new URL(text) as URL & { wildcard: 'any' | 'subdomains' | null };
+  url.wildcard = any ? 'any' : subdomains ? 'subdomains' : null;
   return url;
 }
 
@@ -157,7 +162,7 @@ export type DestinationMatch = 'own' | 'named' | 'wildcard' | null;
 /**
  * Whether a webhook URL from an input is allowed, and how: the worker's own one ('own'), a prefix
  * that names its exact host ('named': the operator chose that host, private addresses included),
- * a "*." prefix ('wildcard': allowed, but its addresses must be public), or not at all (null).
+ * a "*." or "*" host ('wildcard': allowed, but its addresses must be public), or not at all (null).
  * A prefix without a port matches any port of its host; its path is a path prefix.
  */
 export function matchWebhook(url: string, policy: ImportPolicy, own: OwnDestinations): DestinationMatch {
@@ -170,9 +175,11 @@ export function matchWebhook(url: string, policy: ImportPolicy, own: OwnDestinat
     const prefix = parsePrefix(text);
     if (!prefix || prefix.protocol !== target.protocol) continue;
     const host = prefix.hostname.replace(/^wildcard\./, '');
-    const hostMatches = prefix.wildcard
-      ? target.hostname.endsWith(`.${host}`)
-      : target.hostname === prefix.hostname;
+    const hostMatches =
+      prefix.wildcard === 'any' ||
+      (prefix.wildcard === 'subdomains'
+        ? target.hostname.endsWith(`.${host}`)
+        : target.hostname === prefix.hostname);
     if (!hostMatches) continue;
     if (prefix.port !== '' && prefix.port !== target.port) continue;
     if (!target.pathname.startsWith(prefix.pathname)) continue;

@@ -46,3 +46,18 @@ export const workerCheck: LocalActivityOptions = {
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: FINAL_FAILURE_TYPES },
 };
+
+/**
+ * Notifications: one channel per activity, a few attempts only (a mail server or webhook that
+ * is down must not hold the import), and a refused destination is final.
+ */
+export const notifyCall: ActivityOptions = {
+  startToCloseTimeout: '1m',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: [...FINAL_FAILURE_TYPES, 'DestinationRefused'],
+  },
+};

@@ -128,7 +128,13 @@ export interface ImportReport extends ImportResult {
     alreadyBound: number;
     missingApplications: string[];
   };
-  notified: { emailedTo: string[]; webhook: boolean; skipped: string[] } | null;
+  notified: {
+    emailedTo: string[];
+    webhook: boolean;
+    skipped: string[];
+    /** Channels that failed after their last attempt (the run completed all the same). */
+    failed?: string[];
+  } | null;
   /** The preview every run starts with (absent in runs recorded before it existed). */
   plan?: PlanSummary | null;
   /** Set when the safeguards paused the run: the reasons and who decided, when. */

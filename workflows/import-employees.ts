@@ -51,7 +51,7 @@ import { EMPLOYEES_PROCESSED, IMPORT_DURATION, IMPORTS_FINISHED } from '../domai
 import { safeguardBreaches, type SafeguardRules } from '../domain/safeguards.js';
 import { countsLine, summaryText } from '../domain/summary.js';
 import type { GroupRules } from '../domain/page-groups.js';
-import { credentialCheck, longRead, shortCall, workerCheck } from './activity-options.js';
+import { credentialCheck, longRead, notifyCall, shortCall, workerCheck } from './activity-options.js';
 import {
   approveUpdate,
   pageWorkflowId,
@@ -78,6 +78,7 @@ const {
   bindGroupsToApplications,
   sendNotification,
 } = proxyActivities<Activities>(shortCall);
+const { sendEmailNotification, sendWebhookNotification } = proxyActivities<Activities>(notifyCall);
 
 /** Search attributes are updated at most every this many pages (each update is an event). */
 const SEARCH_ATTRIBUTE_EVERY_PAGES = 10;
@@ -373,7 +374,7 @@ export async function importEmployees(
         missingApplications: bindings.missingApplications,
         durationMs: report.durationMs,
       });
-      report.notified = await sendNotification({
+      report.notified = await deliver({
         subject: `Personio import ${input.dryRun ? 'preview' : 'finished'}: ${processed} employees (${state.counts.failed} failed)`,
         text,
         summary: {
@@ -399,6 +400,34 @@ export async function importEmployees(
     if (isCancellation(err)) enter('cancelled');
     throw err;
   }
+}
+
+/**
+ * Sends a notification: each channel an activity of its own with a few attempts, so a retry
+ * re-sends only the channel that failed, and a channel that still fails is reported, not fatal
+ * (patched: runs recorded before send both in one activity).
+ */
+type Notification = Parameters<Activities['sendNotification']>[0];
+async function deliver(notification: Notification): ReturnType<Activities['sendNotification']> {
+  if (!patched('notify-per-channel')) return sendNotification(notification);
+  const [email, webhook] = await Promise.allSettled([
+    sendEmailNotification(notification),
+    sendWebhookNotification(notification),
+  ]);
+  const why = (err: unknown) => {
+    let cause = err as Error | undefined;
+    while (cause?.cause) cause = cause.cause as Error;
+    return (cause?.message ?? 'failed').slice(0, 300);
+  };
+  const failed: string[] = [];
+  if (email.status === 'rejected') failed.push(`email: ${why(email.reason)}`);
+  if (webhook.status === 'rejected') failed.push(`webhook: ${why(webhook.reason)}`);
+  return {
+    emailedTo: email.status === 'fulfilled' ? email.value.emailedTo : [],
+    webhook: webhook.status === 'fulfilled' && webhook.value,
+    skipped: email.status === 'fulfilled' ? email.value.skipped : [],
+    ...(failed.length > 0 ? { failed } : {}),
+  };
 }
 
 function forgedState(why: string): ApplicationFailure {
@@ -671,7 +700,7 @@ async function requestApproval(input: ImportInput, state: ImportState): Promise<
     `  temporal workflow update execute --workflow-id ${workflowId} --name approve --input '{"by":"<your name>"}'`,
     `The full plan: npm run cli -- report ${workflowId} --format csv`,
   ].join('\n');
-  await sendNotification({
+  await deliver({
     subject: `Personio import needs approval: ${approval.reasons[0] ?? ''}`,
     text,
     summary: { workflowId, awaitingApproval: approval.reasons, counts: state.plan!.counts },
