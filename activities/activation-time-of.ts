@@ -4,7 +4,13 @@
  * employee and the user's state; the page workflow then keeps one durable timer per user
  * (workflows/activation-timers.ts).
  */
-import { activationInstant, activationDue, ActivationTimeError } from '../domain/activation-time.js';
+import { DateTime } from 'luxon';
+import {
+  activationInstant,
+  activationDue,
+  ActivationTimeError,
+  calendarDate,
+} from '../domain/activation-time.js';
 import type { PageEmployee } from './fetch-page.js';
 
 export interface ActivationSettings {
@@ -12,7 +18,12 @@ export interface ActivationSettings {
   timeZone: string;
 }
 
-/** The instant to activate at, or undefined: activation off, no hire date, or already past. */
+/**
+ * The instant to activate at, or undefined: activation off, no hire date, or a hire date
+ * before today. A starter imported on their hire date after its time (created late in their
+ * first day) gets that instant although it has passed: the timer fires at once and activates
+ * them, and the report says so; otherwise they would stay STAGED with nothing to tell.
+ */
 export function activateAtFor(
   employee: Pick<PageEmployee, 'hireDate'>,
   userState: string | undefined,
@@ -22,7 +33,9 @@ export function activateAtFor(
   if (!activation || userState !== 'STAGED' || !employee.hireDate) return undefined;
   try {
     const instant = activationInstant(employee.hireDate, activation.localTime, activation.timeZone);
-    return activationDue(instant, now) ? undefined : instant;
+    if (!activationDue(instant, now)) return instant;
+    const today = DateTime.fromMillis(now, { zone: activation.timeZone }).toISODate();
+    return calendarDate(employee.hireDate) === today ? instant : undefined;
   } catch (err) {
     // An impossible hire date (Personio accepts 2026-02-30): no timer; the admin activates by hand.
     if (err instanceof ActivationTimeError) return undefined;

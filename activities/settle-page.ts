@@ -17,6 +17,7 @@
  */
 import type { HeldBack } from '../domain/directory-scan.js';
 import type { EmployeeResult } from '../domain/outcomes.js';
+import { parseEmployee } from '../domain/personio-record.js';
 import { groupIdsFor, type GroupRules, type ImportGroupIds } from '../domain/page-groups.js';
 import type { CreateState } from '../domain/status-rules.js';
 import type { JumpCloudClient } from '../clients/jumpcloud.js';
@@ -152,7 +153,12 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
       return asActivity(async () => {
         const members = groupMembers ?? new GroupMembers(jumpcloud);
         const planned = await planPageEmployees(jumpcloud, employees, request, desiredOf);
-        const managers = await plannedManagers(jumpcloud, planned, request.supervisorCycle);
+        const managers = await plannedManagers(
+          jumpcloud,
+          planned,
+          request.supervisorCycle,
+          supervisorImported(deps, planned, request.heldBack),
+        );
         const idSuffixed = new Set(request.idSuffixedUsernames);
         const names = (ids: string[]) => ids.map((id) => request.groupRules.groupNames[id] ?? id);
         let writes = false;
@@ -236,6 +242,41 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
 }
 
 /**
+ * Whether this run creates a supervisor's user: decided by their own plan when they are on
+ * the page, else by their Personio record (active or onboarding, a usable email, not held
+ * back), read once per supervisor and page. Leave and inactive are never created.
+ */
+function supervisorImported(
+  deps: Partial<ImportDeps>,
+  planned: readonly PlannedEmployee[],
+  heldBack: readonly { personioId: number }[],
+): (supervisorId: number) => Promise<boolean> {
+  const onPage = new Map(planned.map(({ employee, plan }) => [employee.personioId, plan.kind === 'create']));
+  const held = new Set(heldBack.map((h) => h.personioId));
+  const known = new Map<number, Promise<boolean>>();
+  return (supervisorId) => {
+    if (held.has(supervisorId)) return Promise.resolve(false);
+    const fromPage = onPage.get(supervisorId);
+    if (fromPage !== undefined) return Promise.resolve(fromPage);
+    let answer = known.get(supervisorId);
+    if (!answer) {
+      const personio = required(deps.personio, 'Personio client');
+      answer = personio.getEmployee(supervisorId).then((raw) => {
+        if (raw === null) return false;
+        const parsed = parseEmployee(raw);
+        return (
+          parsed.ok &&
+          (parsed.employee.status === 'active' || parsed.employee.status === 'onboarding') &&
+          parsed.employee.email !== null
+        );
+      });
+      known.set(supervisorId, answer);
+    }
+    return answer;
+  };
+}
+
+/**
  * The manager each planned user would get (step 4 links them once every user exists), where
  * it differs from today's: the supervisor's JumpCloud user id, or `(Personio <id>)` for a
  * supervisor who has no user yet (this run creates it, if it imports them); none in a cycle.
@@ -244,6 +285,8 @@ async function plannedManagers(
   jumpcloud: JumpCloudClient,
   planned: readonly PlannedEmployee[],
   supervisorCycle: readonly number[],
+  /** Whether this run creates the user of a supervisor who has none yet. */
+  willBeCreated: (supervisorId: number) => Promise<boolean>,
 ): Promise<Map<number, { from: string | null; to: string | null; effective: boolean }>> {
   const inCycle = new Set(supervisorCycle);
   const supervisors = await lookUp(
@@ -258,10 +301,13 @@ async function plannedManagers(
     const user = plan.kind === 'create' ? null : plan.user;
     if (plan.kind === 'skip' && !user) continue; // no user: nothing to link
     const supervisorId = employee.supervisorId;
+    // A supervisor without a user who will not get one (on leave, inactive, no email, held
+    // back) leaves the manager empty when applied: the plan must say the same.
     const to =
       supervisorId === null || inCycle.has(employee.personioId)
         ? null
-        : (supervisors.get(String(supervisorId))?.[0]?._id ?? `(Personio ${supervisorId})`);
+        : (supervisors.get(String(supervisorId))?.[0]?._id ??
+          ((await willBeCreated(supervisorId)) ? `(Personio ${supervisorId})` : null));
     const from = user?.manager || null;
     // Step 4 leaves the manager empty for a supervisor without a user: that is the change
     // it would write today, unless this run creates the supervisor's user first.

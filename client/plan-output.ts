@@ -44,6 +44,7 @@ function diffLines(r: ReportRow): string[] {
   if (r.groupsJoined) lines.push(`      joins: ${r.groupsJoined}`);
   if (r.groupsLeft) lines.push(`      leaves: ${r.groupsLeft}`);
   if (r.manager) lines.push(`      manager: ${r.manager}`);
+  if (r.activation) lines.push(`      activates: ${r.activation}`);
   return lines;
 }
 

@@ -36,6 +36,11 @@ export interface ReportRow {
   username: string;
   jumpcloudUserId: string;
   managerNote: string;
+  /**
+   * Activation on the hire date: when the timer activates the user, or "at once" for a
+   * starter imported after that time on their hire date.
+   */
+  activation: string;
 }
 
 export async function collectReport(
@@ -52,7 +57,7 @@ export async function collectReport(
   const rows: ReportRow[] = [];
   for (let offset = 0; offset < report.pages * report.pageSize; offset += report.pageSize) {
     const page = await pageReport(client, importId, report, offset, length);
-    rows.push(...(page ? toRows(page.results, notes) : []));
+    rows.push(...(page ? toRows(page.results, notes, Date.parse(report.startedAt)) : []));
   }
   return { report, rows: oncePerEmployee(rows) };
 }
@@ -84,7 +89,8 @@ export async function collectPlanSoFar(client: Client, workflowId: string): Prom
         pages.push({ offset, id: child.workflowId });
     }
     pages.sort((a, b) => a.offset - b.offset);
-    for (const { id } of pages) rows.push(...toRows(await fullResults(client, id), new Map()));
+    for (const { id } of pages)
+      rows.push(...toRows(await fullResults(client, id), new Map(), description.startTime.getTime()));
     // Runs started before page ids carried the whole run id have the short form only.
     if (pages.length > 0) break;
   }
@@ -126,7 +132,12 @@ export async function collectStoppedRun(client: Client, workflowId: string): Pro
   return oncePerEmployee(rows);
 }
 
-function toRows(results: readonly EmployeeResult[], notes: ReadonlyMap<number, string>): ReportRow[] {
+function toRows(
+  results: readonly EmployeeResult[],
+  notes: ReadonlyMap<number, string>,
+  /** When the run started (epoch ms): an activation time before it means "at once". */
+  runStart?: number,
+): ReportRow[] {
   return results.map((r) => ({
     personioId: r.personioId,
     outcome: r.outcome,
@@ -139,7 +150,15 @@ function toRows(results: readonly EmployeeResult[], notes: ReadonlyMap<number, s
     username: r.username ?? '',
     jumpcloudUserId: r.jumpcloudUserId ?? '',
     managerNote: notes.get(r.personioId) ?? '',
+    activation: activationText(r.activateAt, runStart),
   }));
+}
+
+function activationText(activateAt: string | undefined, runStart: number | undefined): string {
+  if (!activateAt) return '';
+  return runStart !== undefined && Date.parse(activateAt) <= runStart
+    ? `at once (${activateAt} had passed on the hire date)`
+    : activateAt;
 }
 
 /**
@@ -246,6 +265,7 @@ export function toCsv(rows: ReportRow[]): string {
     'username',
     'jumpcloudUserId',
     'managerNote',
+    'activation',
   ];
   const cell = (v: unknown) => {
     const s = String(v);

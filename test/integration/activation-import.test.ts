@@ -64,7 +64,11 @@ test('the import starts activation timers; one fires, one moves earlier, a cance
       args: [input],
     });
     assert.ok(first, 'the import finished');
-    assert.equal(userOf(starter.id)?.state, 'STAGED', 'created staged; activated only on the date');
+    // Created STAGED with a timer for the local time a few seconds ahead. Whether the user is
+    // still STAGED now depends on how long the import took (on a loaded machine the time may
+    // have passed; a starter imported late on their hire date is activated at once): what
+    // holds either way is that the timer activates them.
+    assert.ok(userOf(starter.id), 'the starter was created');
 
     // The starter's timer fires a few seconds later and activates them.
     const starterTimer = env.client.workflow.getHandle<typeof activateOnHireDate>(

@@ -19,6 +19,7 @@ import {
 } from '../../workflows/activate-on-hire-date.js';
 import { activationWorkflowId } from '../../workflows/activation-timers.js';
 import { startImportEnv } from '../helpers/import-env.js';
+import { until } from '../helpers/wait.js';
 import type { activationTimerDriver } from './fixtures/activation-driver-workflows.js';
 
 type Env = Awaited<ReturnType<typeof startImportEnv>>;
@@ -53,7 +54,6 @@ function requestFor(hire: { personioId: number; jumpcloudUserId: string }, ms: n
 }
 
 const stateOf = (env: Env, id: string) => env.jumpcloud.store.getUser(id)?.state;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('activateOnHireDate', { concurrency: true }, () => {
   test('activates the staged user when the timer fires, not before', async (t) => {
@@ -183,12 +183,10 @@ describe('activateOnHireDate', { concurrency: true }, () => {
       // The start is postponed to next year after the timer was set.
       env.personio.data.changeHireDate(hire.personioId, '2099-01-04');
       const dueNextYear = '2099-01-03T23:00:00.000Z'; // 2099-01-04 00:00 in Berlin (CET)
-      for (let i = 0; i < 100; i++) {
-        const status = await handle.query(activationStatusQuery);
-        if (status.activateAt === dueNextYear) break;
-        await sleep(100);
-      }
-      const status = await handle.query(activationStatusQuery);
+      const status = await until('the timer to take the new date', async () => {
+        const s = await handle.query(activationStatusQuery);
+        return s.activateAt === dueNextYear ? s : undefined;
+      });
       assert.deepEqual([status.phase, status.activateAt, status.rescheduled], ['waiting', dueNextYear, 1]);
       assert.equal(stateOf(env, hire.jumpcloudUserId), 'STAGED');
       await handle.signal(cancelActivationSignal, 'test done');
@@ -210,8 +208,10 @@ describe('activateOnHireDate', { concurrency: true }, () => {
       });
       assert.equal((await handle.query(activationStatusQuery)).phase, 'waiting');
     }); // the first worker shuts down here, with the timer pending
-    await sleep(4000);
-    assert.ok(Date.now() > Date.parse(request!.activateAt));
+    // The timer's time passes while no worker runs.
+    await until('the activation time to pass', async () =>
+      Date.now() > Date.parse(request!.activateAt) + 500 ? true : undefined,
+    );
     assert.equal(stateOf(env, hire.jumpcloudUserId), 'STAGED', 'nothing runs without a worker');
 
     const result = await env.withImportWorker(() =>

@@ -48,6 +48,15 @@ test('a preview writes nothing and shows exactly what applying right after it do
     email: 'ada.nakamura@acme.example.com',
     status: 'onboarding',
   });
+  // A supervisor on leave is never imported: applying leaves the manager empty, and the
+  // preview must not show a manager change either.
+  const onLeave = env.personio.data.hire({
+    firstName: 'Sam',
+    lastName: 'Away',
+    email: 'sam.away@acme.example.com',
+    status: 'leave',
+  });
+  env.personio.data.setSupervisor(hire.id, onLeave.id);
   env.personio.data.moveDepartment(mover, 'Research Lab');
   env.personio.data.changeName(renamed, 'Renée', 'Dubois');
   env.personio.data.changeEmail(emailChanged, 'Fresh.Address@Acme.Example.com');
@@ -66,6 +75,7 @@ test('a preview writes nothing and shows exactly what applying right after it do
   assert.equal(planned.get(hire.id)?.outcome, 'created');
   assert.match(planned.get(hire.id)!.changes, /email: ∅ → ada\.nakamura@acme\.example\.com/);
   assert.equal(planned.get(hire.id)!.username, 'ada.nakamura');
+  assert.equal(planned.get(hire.id)!.manager, '', 'no manager change: the supervisor is on leave');
   const moverBefore = before.users.find((u) => u.employeeIdentifier === String(mover))!;
   assert.equal(planned.get(mover)!.outcome, 'updated');
   assert.ok(

