@@ -31,11 +31,15 @@ import { createWorker } from '../worker/create-worker.js';
 import { createImportDeps } from '../worker/import-deps.js';
 import { installRuntime } from '../worker/runtime.js';
 import { importWorkflowId } from '../workflows/import-api.js';
+import { PersonioV2Client } from '../clients/personio-v2.js';
+import { createReceiverApp, WEBHOOK_PATH } from '../receiver/app.js';
+import { SUBSCRIBED_EVENTS } from '../client/webhooks-command.js';
+import { CHANGES_WORKFLOW_TYPE, changesWorkflowId, personChangedSignal } from '../workflows/changes-api.js';
 import { importEmployees } from '../workflows/index.js';
 
 const exitWhenDone = process.argv.includes('--exit');
 const employees = Number(process.env.DEMO_EMPLOYEES ?? 300);
-const dataDir = join(import.meta.dirname, '..', '.data');
+const dataDir = process.env.DEMO_DATA_DIR || join(import.meta.dirname, '..', '.data');
 mkdirSync(dataDir, { recursive: true });
 installRuntime({ logger: createLogger({ name: 'demo', level: 'warn' }) });
 const say = (m: string) => console.log(`▸ ${m}`);
@@ -136,6 +140,60 @@ say(
 );
 say(`run it again (only changes are written): npm run demo; start over: rm -rf .data`);
 
+// Webhooks: the receiver, subscribed in the sandbox Personio, and one hire arriving by webhook.
+const webhookToken = `Bearer ${randomBytes(24).toString('hex')}`;
+const receiver = createReceiverApp({
+  token: webhookToken,
+  bodyLimitBytes: 65_536,
+  async handOff(change) {
+    await client.workflow.signalWithStart(CHANGES_WORKFLOW_TYPE, {
+      workflowId: changesWorkflowId(taskQueue),
+      taskQueue,
+      args: [{ taskQueue, debounceMs: 500, importOptions: { groups: { perDepartment: true } } }],
+      signal: personChangedSignal,
+      signalArgs: [change],
+    });
+  },
+  healthy: async () => true,
+}).app;
+await receiver.listen({ port: (await portIsFree(8790)) ? 8790 : 0, host: '127.0.0.1' });
+const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}${WEBHOOK_PATH}`;
+const personioAdmin = new PersonioV2Client({
+  baseUrl: personio.url,
+  clientId: SANDBOX_CLIENT_ID,
+  clientSecret: SANDBOX_CLIENT_SECRET,
+  appId: 'PERSONIO_JUMPCLOUD_SYNC_DEMO',
+});
+const existing = (await personioAdmin.listWebhooks()).find((h) => h.url === receiverUrl);
+const subscription = {
+  url: receiverUrl,
+  description: 'demo receiver',
+  status: 'ENABLED' as const,
+  auth_type: 'TOKEN' as const,
+  token: webhookToken,
+  enabled_events: SUBSCRIBED_EVENTS,
+};
+if (existing) await personioAdmin.updateWebhook(existing.id, subscription);
+else await personioAdmin.createWebhook(subscription);
+say(`webhook receiver at ${receiverUrl}, subscribed in the sandbox Personio`);
+const hiredAt = Date.now();
+const hire = personio.data.hire({ firstName: 'Webhook', lastName: 'Demo', status: 'active' });
+say(
+  `hired ${hire.firstName} ${hire.lastName} (Personio id ${hire.id}) in the sandbox Personio; waiting for the webhook…`,
+);
+const arrived = await waitFor(async () => {
+  const state = (await (await fetch(`${jumpcloud.url}/_sandbox/state`)).json()) as {
+    users: { employeeIdentifier?: string; state: string; username: string }[];
+  };
+  return state.users.find((u) => u.employeeIdentifier === String(hire.id));
+}, 120_000);
+if (arrived)
+  say(
+    `arrived by webhook: JumpCloud user ${arrived.username} (${arrived.state}) ${((Date.now() - hiredAt) / 1000).toFixed(1)} s after the hire; ` +
+      `the changes workflow: ${server.uiUrl}/namespaces/default/workflows/${encodeURIComponent(changesWorkflowId(taskQueue))}`,
+  );
+else say('the hire did not arrive within 2 minutes: see the changes workflow in Temporal Web');
+
 if (exitWhenDone) await shutdown();
 else {
   say('everything stays up for you to explore; Ctrl-C stops it');
@@ -144,6 +202,7 @@ else {
 }
 
 async function shutdown() {
+  await receiver.close();
   worker.shutdown();
   await running;
   await connection.close();
@@ -153,6 +212,16 @@ async function shutdown() {
   await server.stop();
   await codecServer.close();
   process.exit(0);
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return undefined;
 }
 
 function portIsFree(p: number): Promise<boolean> {

@@ -14,7 +14,12 @@ const root = join(import.meta.dirname, '..', '..');
 const tsx = import.meta.resolve('tsx');
 
 export type ProjectEntry =
-  'worker/main.ts' | 'client/cli.ts' | 'sandbox/main.ts' | 'codec/main.ts' | 'receiver/main.ts';
+  | 'worker/main.ts'
+  | 'client/cli.ts'
+  | 'sandbox/main.ts'
+  | 'codec/main.ts'
+  | 'receiver/main.ts'
+  | 'demo/main.ts';
 
 export interface ProcessHandle {
   proc: ChildProcess;
