@@ -1,7 +1,7 @@
 /**
  * The documented CLI flags and worker variables, through the real worker and CLI and observed
  * from outside (the sandboxes' side of the wire, files, mail, printed output): secrets from
- * `*_FILE`, JUMPCLOUD_ORG_ID, PERSONIO_APP_ID, the concurrency and rate variables, NOTIFY_FROM,
+ * `*_FILE` (NOTIFY_WEBHOOK_URL_FILE among them), JUMPCLOUD_ORG_ID, PERSONIO_APP_ID, the concurrency and rate variables, NOTIFY_FROM,
  * TEMPORAL_WEB_URL, IMPORT_POLICY_FILE; `ping`, `import` with --input, --create-state, --per-department-groups,
  * --page-size, --notify/--email, --report; `report --format/--output`; `import --dry-run
  * --plan-output`; the `schedule` subcommands.
@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from '../../local-temporal/dev-server.js';
@@ -74,6 +75,15 @@ describe('documented flags and variables, through the real processes', () => {
       });
     },
   });
+  const hooks: string[] = [];
+  const hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      hooks.push(body);
+      res.writeHead(200).end('ok');
+    });
+  });
   const dir = mkdtempSync(join(tmpdir(), 'cli-flags-'));
   let common: Record<string, string>;
   let worker: ProcessHandle;
@@ -89,6 +99,8 @@ describe('documented flags and variables, through the real processes', () => {
     await jumpcloud.listen(0);
     const smtpPort = await freePort();
     await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+    const hookPort = await freePort();
+    await new Promise<void>((resolve) => hook.listen(hookPort, '127.0.0.1', resolve));
     const { address } = await testTemporal();
     const file = (name: string, text: string) => {
       writeFileSync(join(dir, name), `${text}\n`, { mode: 0o600 });
@@ -115,6 +127,7 @@ describe('documented flags and variables, through the real processes', () => {
       WORKER_MAX_CONCURRENT_ACTIVITIES: '4',
       SMTP_URL_FILE: file('smtp', `smtp://127.0.0.1:${smtpPort}`),
       NOTIFY_FROM: 'Flags Test <flags@example.test>',
+      NOTIFY_WEBHOOK_URL_FILE: file('webhook', `http://127.0.0.1:${hookPort}/hooks/flags`),
       IMPORT_POLICY_FILE: file(
         'policy.json',
         JSON.stringify({
@@ -131,6 +144,7 @@ describe('documented flags and variables, through the real processes', () => {
     await personio.close();
     await jumpcloud.close();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await new Promise<void>((resolve) => hook.close(() => resolve()));
   });
 
   it('ping: a worker answers on the task queue', async () => {
@@ -185,6 +199,9 @@ describe('documented flags and variables, through the real processes', () => {
     assert.equal(mails.length, 1);
     assert.match(mails[0]!, /^From: Flags Test <flags@example\.test>/m);
     assert.match(mails[0]!, /^To: it@example\.test/m);
+    // And the summary to the worker's own webhook, from NOTIFY_WEBHOOK_URL_FILE.
+    assert.equal(hooks.length, 1, 'one webhook call');
+    assert.match(hooks[0]!, /"text"/);
   });
 
   it('the worker honoured its variables: org id, app id, concurrency and rate caps', () => {
