@@ -18,6 +18,7 @@ import { registerScheduleCommands } from './schedule-command.js';
 import { statusCommand } from './status-command.js';
 import { UsageError } from './usage-error.js';
 import { registerWebhookCommands } from './webhooks-command.js';
+import { accessErrorMessage } from './access-error.js';
 
 const program = new Command()
   .name('personio-jumpcloud-sync')
@@ -96,7 +97,9 @@ registerScheduleCommands(program);
 registerMappingCommands(program);
 registerWebhookCommands(program);
 
-program.parseAsync().catch((err: unknown) => {
+program.parseAsync().catch(async (err: unknown) => {
+  const access =
+    err instanceof ConfigError || err instanceof UsageError ? null : await accessErrorMessage(err);
   if (err instanceof ConfigError || err instanceof UsageError) {
     console.error(err.message);
     process.exitCode = 2;
@@ -109,6 +112,9 @@ program.parseAsync().catch((err: unknown) => {
         'what was written stays written. `status` shows how far it got, `report` what it did.',
     );
     process.exitCode = EXIT.cancelled;
+  } else if (access) {
+    console.error(access);
+    process.exitCode = 1;
   } else if (err instanceof WorkflowFailedError) {
     console.error(`The import stopped: ${rootCauseMessage(err)}`);
     process.exitCode = EXIT.failed;

@@ -57,8 +57,10 @@ export function freePort(): Promise<number> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // The watchdog: run the server in the background, stop it when the owner disappears or
-// asks for it (SIGTERM), and pass the server's exit code through.
-const WATCHDOG = `
+// asks for it (SIGTERM), and pass the server's exit code through. Run it as
+// `bash -c WATCHDOG watchdog <owner pid> <program> <args…>`; npm run cluster does the same
+// for each of its processes.
+export const WATCHDOG = `
 owner=$1; shift
 "$@" &
 child=$!

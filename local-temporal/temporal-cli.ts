@@ -30,14 +30,19 @@ export interface FoundCli {
   version: string;
 }
 
-type Say = (message: string) => void;
+export type Say = (message: string) => void;
 const defaultSay: Say = (m) => process.stderr.write(`[temporal-cli] ${m}\n`);
 
-export function cacheDir(): string {
-  const base =
+/** The machine-wide cache of tools this project builds (outside the checkout, shared by clones). */
+export function cacheRoot(): string {
+  return (
     process.env.PJS_CACHE_DIR ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'personio-jumpcloud-sync');
-  return join(base, 'temporal-cli', TEMPORAL_CLI_VERSION);
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'personio-jumpcloud-sync')
+  );
+}
+
+export function cacheDir(): string {
+  return join(cacheRoot(), 'temporal-cli', TEMPORAL_CLI_VERSION);
 }
 
 async function versionOf(path: string): Promise<string | null> {
@@ -49,7 +54,7 @@ async function versionOf(path: string): Promise<string | null> {
   }
 }
 
-function onPath(name: string): string | null {
+export function onPath(name: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
@@ -69,8 +74,16 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Hold a cross-process lock while fn runs. A lock whose owner died is taken over. */
-async function withLock<T>(lockDir: string, say: Say, fn: () => Promise<T>): Promise<T> {
+/**
+ * Hold a cross-process lock while fn runs. A lock whose owner died is taken over. `what`
+ * names the build for the waiting message.
+ */
+export async function withLock<T>(
+  lockDir: string,
+  say: Say,
+  fn: () => Promise<T>,
+  what = 'the Temporal CLI',
+): Promise<T> {
   let announced = false;
   for (;;) {
     try {
@@ -88,7 +101,7 @@ async function withLock<T>(lockDir: string, say: Say, fn: () => Promise<T>): Pro
         continue;
       }
       if (!announced) {
-        say('another process is building the Temporal CLI; waiting for it');
+        say(`another process is building ${what}; waiting for it`);
         announced = true;
       }
       await sleep(1000);
@@ -118,28 +131,67 @@ const installHelp = [
   'or point TEMPORAL_CLI_PATH at an existing temporal binary.',
 ].join('\n');
 
+export interface GoBuild {
+  /** Cache folder the binaries end up in (one per tool and version). */
+  dir: string;
+  /** What is built, for messages ("the Temporal CLI"), and its version ("1.5.1"). */
+  what: string;
+  version: string;
+  /** `go install` arguments: package@version (one module version), flags before them. */
+  args: string[];
+  /** Binary names `go install` writes, and the names they get in `dir`. */
+  binaries: Record<string, string>;
+  /** Is a binary already in `dir` usable? (Someone may have built it while we waited.) */
+  ready: () => Promise<boolean>;
+  /** Runs in the lock after the build, before the binaries are renamed into place. */
+  finish?: (staging: string) => Promise<void>;
+  /** What to tell the user when Go is missing. */
+  installHelp: string;
+}
+
+/**
+ * `CGO_ENABLED=0 go install` into a private staging folder, then renamed into the cache,
+ * under the cache's lock: two runs at once build once, and the cache is never half-written.
+ */
+export async function goInstallIntoCache(build: GoBuild, say: Say = defaultSay): Promise<void> {
+  await mkdir(build.dir, { recursive: true });
+  await withLock(
+    join(build.dir, '.lock'),
+    say,
+    async () => {
+      if (await build.ready()) return;
+      if (!onPath('go')) throw new Error(build.installHelp);
+      say(`building ${build.what} v${build.version} with Go (first run only, takes a few minutes)`);
+      const staging = await mkdtemp(join(build.dir, 'build-'));
+      try {
+        await run('go', ['install', ...build.args], { ...process.env, CGO_ENABLED: '0', GOBIN: staging });
+        await build.finish?.(staging);
+        for (const [from, to] of Object.entries(build.binaries))
+          await rename(join(staging, from), join(build.dir, to));
+      } finally {
+        await rm(staging, { recursive: true, force: true });
+      }
+    },
+    build.what,
+  );
+}
+
 async function buildIntoCache(say: Say): Promise<string> {
   const dir = cacheDir();
   const target = join(dir, 'temporal');
-  await mkdir(dir, { recursive: true });
-  return withLock(join(dir, '.lock'), say, async () => {
-    // Someone else may have finished the build while we waited for the lock.
-    if (existsSync(target) && (await versionOf(target))) return target;
-    if (!onPath('go')) throw new Error(installHelp);
-    say(`building the Temporal CLI v${TEMPORAL_CLI_VERSION} with Go (first run only, takes a few minutes)`);
-    const staging = await mkdtemp(join(dir, 'build-'));
-    try {
-      await run('go', ['install', '-ldflags', LDFLAGS, `${MODULE}@v${TEMPORAL_CLI_VERSION}`], {
-        ...process.env,
-        CGO_ENABLED: '0',
-        GOBIN: staging,
-      });
-      await rename(join(staging, 'temporal'), target);
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
-    return target;
-  });
+  await goInstallIntoCache(
+    {
+      dir,
+      what: 'the Temporal CLI',
+      version: TEMPORAL_CLI_VERSION,
+      args: ['-ldflags', LDFLAGS, `${MODULE}@v${TEMPORAL_CLI_VERSION}`],
+      binaries: { temporal: 'temporal' },
+      ready: async () => existsSync(target) && (await versionOf(target)) !== null,
+      installHelp,
+    },
+    say,
+  );
+  return target;
 }
 
 /** Returns a working temporal binary, building it on first use. */
