@@ -16,9 +16,12 @@ import { pingCommand } from './ping-command.js';
 import { reportCommand } from './report-command.js';
 import { registerScheduleCommands } from './schedule-command.js';
 import { statusCommand } from './status-command.js';
+import { installTerminalSafety } from './terminal-safe.js';
 import { UsageError } from './usage-error.js';
 import { registerWebhookCommands } from './webhooks-command.js';
 import { accessErrorMessage } from './access-error.js';
+
+installTerminalSafety();
 
 const program = new Command()
   .name('personio-jumpcloud-sync')

@@ -2,6 +2,7 @@
  * `report`: the complete per-employee report of an import, for any size: the parent's
  * result names the pages, and each page child's result holds its employees.
  */
+import { csvCell, stripTerminalEscapes } from '../domain/text-safety.js';
 import { writeFileSync } from 'node:fs';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
@@ -267,11 +268,10 @@ export function toCsv(rows: ReportRow[]): string {
     'managerNote',
     'activation',
   ];
-  const cell = (v: unknown) => {
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+  // Cells hold text from Personio: csvCell neutralises formulas (domain/text-safety.ts).
+  return (
+    [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n'
+  );
 }
 
 export async function writeReport(client: Client, workflowId: string, file: string): Promise<void> {
@@ -344,5 +344,5 @@ function output(flags: { output?: string }, text: string, employees: number): vo
   if (flags.output) {
     writeFileSync(flags.output, text);
     console.error(`wrote ${employees} employees to ${flags.output}`);
-  } else process.stdout.write(text);
+  } else process.stdout.write(stripTerminalEscapes(text));
 }

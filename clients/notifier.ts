@@ -7,6 +7,7 @@
 import got from 'got';
 import { createTransport, type Transporter } from 'nodemailer';
 import { DestinationRefused, isPublicAddress, publicOnlyLookup } from './outbound.js';
+import { escapeChatText } from '../domain/text-safety.js';
 
 export interface NotifierSettings {
   /** e.g. smtp://user:pass@mail.example.com:587 or smtp://127.0.0.1:2525 */
@@ -88,7 +89,11 @@ export class Notifier {
         throw new DestinationRefused('the webhook address is not public; refused');
     }
     const response = await got.post(url, {
-      json: { text: `*${notification.subject}*\n${notification.text}`, summary: notification.summary },
+      // Personio's text is data: escaped, so no name can mention @channel or add links.
+      json: {
+        text: `*${escapeChatText(notification.subject)}*\n${escapeChatText(notification.text)}`,
+        summary: notification.summary,
+      },
       timeout: WEBHOOK_TIMEOUT,
       retry: { limit: 0 },
       followRedirect: false,

@@ -8,6 +8,7 @@
 import { DEFAULT_MAPPING, mapEmployee, type AttributeMapping } from './attribute-mapping.js';
 import type { DesiredAttributes } from './custom-attributes.js';
 import type { MappableEmployee } from './personio-values.js';
+import { capText, JUMPCLOUD_TEXT_LIMIT } from './text-safety.js';
 
 export const MANAGED_FIELDS = [
   'employeeIdentifier',
@@ -115,12 +116,14 @@ export function desiredJumpCloudUser(
   mapping: AttributeMapping = DEFAULT_MAPPING,
 ): DesiredUser {
   const mapped = mapEmployee(employee, mapping);
+  // Each part is cut to JumpCloud's limit when parsed; a combination (displayname) may still exceed it.
+  const cap = (text: string) => capText(text, JUMPCLOUD_TEXT_LIMIT).text;
   return {
     fields: {
       employeeIdentifier: String(employee.personioId),
       firstname: mapped.fields.firstname,
       lastname: mapped.fields.lastname,
-      displayname: mapped.fields.displayname,
+      displayname: cap(mapped.fields.displayname),
       email: employee.email ?? '',
       jobTitle: mapped.fields.jobTitle,
       employeeType: mapped.fields.employeeType,

@@ -11,6 +11,7 @@
 // they end up in Temporal history, logs and the e-mailed report. The Personio id is enough for
 // an admin to open the record. The one exception is an unknown `status`, whose value is not
 // personal and is what the admin needs to see.
+import { capText, cleanPersonioText, hasControlCharacters, JUMPCLOUD_TEXT_LIMIT } from './text-safety.js';
 import { z } from 'zod';
 
 export const EMPLOYEE_STATUSES = ['active', 'onboarding', 'leave', 'inactive'] as const;
@@ -157,20 +158,34 @@ export function parseEmployee(raw: unknown): ParsedEmployee {
 
   const email = parseEmail(read('email'));
 
+  // JumpCloud stores at most JUMPCLOUD_TEXT_LIMIT characters per field: cut here, and say so.
+  const capped = (key: string, text: string | null): string | null => {
+    if (text === null) return null;
+    const { text: kept, cut } = capText(text, JUMPCLOUD_TEXT_LIMIT);
+    if (cut > 0) warnings.push(`${key}: ${cut} characters cut (JumpCloud keeps ${JUMPCLOUD_TEXT_LIMIT})`);
+    return kept;
+  };
+  for (const [key, value] of [
+    ['first_name', read('first_name')],
+    ['last_name', read('last_name')],
+  ] as const)
+    if (typeof value === 'string' && hasControlCharacters(value))
+      warnings.push(`${key}: control or bidi-override characters removed`);
+
   const employee: Employee = {
     personioId,
-    firstName,
-    lastName,
+    firstName: capped('first_name', firstName)!,
+    lastName: capped('last_name', lastName)!,
     email: email.email,
     ...(email.problem === undefined ? {} : { emailProblem: email.problem }),
     status: status.status,
-    position: optionalText(read('position'), 'position', warnings),
+    position: capped('position', optionalText(read('position'), 'position', warnings)),
     supervisorId: parseSupervisorId(read('supervisor'), warnings),
     employmentType: parseEmploymentType(read('employment_type'), warnings),
-    subcompany: parseOrgUnitName(read('subcompany'), 'subcompany', warnings),
-    office: parseOrgUnitName(read('office'), 'office', warnings),
-    department: parseOrgUnitName(read('department'), 'department', warnings),
-    team: parseOrgUnitName(read('team'), 'team', warnings),
+    subcompany: capped('subcompany', parseOrgUnitName(read('subcompany'), 'subcompany', warnings)),
+    office: capped('office', parseOrgUnitName(read('office'), 'office', warnings)),
+    department: capped('department', parseOrgUnitName(read('department'), 'department', warnings)),
+    team: capped('team', parseOrgUnitName(read('team'), 'team', warnings)),
     costCenters: parseCostCenters(read('cost_centers'), warnings),
     hireDate: parseDate(read('hire_date'), 'hire_date', warnings),
     terminationDate: parseDate(read('termination_date'), 'termination_date', warnings),
@@ -202,9 +217,13 @@ export function isEmptyPersonioValue(value: unknown): boolean {
   return false;
 }
 
-/** NFC so that a decomposed "ü" from one source compares equal to a composed one from another. */
+/**
+ * NFC so that a decomposed "ü" from one source compares equal to a composed one from another;
+ * control characters become spaces and bidi controls are removed.
+ */
 function cleanText(value: string): string {
-  return value.normalize('NFC').trim();
+  // Control and bidi-override characters go too: text from Personio is data (text-safety.ts).
+  return cleanPersonioText(value);
 }
 
 function nonEmptyText(value: unknown): string | null {
