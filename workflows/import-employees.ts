@@ -697,7 +697,7 @@ async function requestApproval(input: ImportInput, state: ImportState): Promise<
     `Plan: ${countsLine(state.plan!.counts)} (${state.plan!.importedUsers} employees already in JumpCloud).`,
     `It rejects itself at ${approval.expiresAt} unless someone decides:`,
     `  npm run cli -- approve ${workflowId} --by "<your name>"     (or: reject)`,
-    `  temporal workflow update execute --workflow-id ${workflowId} --name approve --input '{"by":"<your name>"}'`,
+    `  temporal workflow update execute --workflow-id ${workflowId} --name approve --input '{"by":"<your name>"}' --codec-endpoint <your codec server, e.g. http://127.0.0.1:8888>`,
     `The full plan: npm run cli -- report ${workflowId} --format csv`,
   ].join('\n');
   await deliver({

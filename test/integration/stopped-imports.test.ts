@@ -15,10 +15,11 @@ function countsIn(line: string): Record<string, number> {
 }
 
 test('status and cancel count every employee written; a cancelled import says what it did and why it ended', async (t) => {
-  // One page of 60, slowed down: the page is far from finished while users appear.
+  // One page of 100, slowed down (about a minute of writes at 4 requests in flight): the page
+  // is far from finished while users appear, and still running when `cancel` comes.
   const env = await startRealProcesses(t, {
-    personio: { employees: 60, seed: 71 },
-    jumpcloud: { faults: { latencyMs: 250 } },
+    personio: { employees: 100, seed: 71 },
+    jumpcloud: { faults: { latencyMs: 500 } },
   });
   const importing = env.startCli(['import', '--notify', 'never']);
   await until(

@@ -36,6 +36,27 @@ describe('safeguardBreaches', () => {
     ]);
   });
 
+  it('passes a plan exactly at each limit and pauses one over it', () => {
+    // maxSuspensions 25: 25 passes, 26 pauses (1000 imported users keep the percentages quiet).
+    assert.deepEqual(safeguardBreaches(plan({ suspended: 25 }, 1000), rules), []);
+    assert.deepEqual(safeguardBreaches(plan({ suspended: 26 }, 1000), rules), [
+      'would suspend 26 users (more than 25)',
+    ]);
+    // maxSuspensionsPercent 10: 10 of 100 passes, 11 pauses.
+    assert.deepEqual(safeguardBreaches(plan({ suspended: 10 }, 100), rules), []);
+    assert.deepEqual(safeguardBreaches(plan({ suspended: 11 }, 100), rules), [
+      'would suspend 11% of 100 imported users (more than 10%)',
+    ]);
+    // maxChangesPercent 30: 30 of 100 passes, 31 pauses.
+    assert.deepEqual(safeguardBreaches(plan({ updated: 30 }, 100), rules), []);
+    assert.deepEqual(safeguardBreaches(plan({ updated: 31 }, 100), rules), [
+      'would change 31% of 100 imported users (more than 30%)',
+    ]);
+    // minimumImportedUsers 20: at 19 the percentages are off, at exactly 20 they apply.
+    assert.deepEqual(safeguardBreaches(plan({ suspended: 3 }, 19), rules), []);
+    assert.equal(safeguardBreaches(plan({ suspended: 3 }, 20), rules).length, 1);
+  });
+
   it('applies the percentages only from minimumImportedUsers on', () => {
     assert.deepEqual(safeguardBreaches(plan({ suspended: 3 }, 10), rules), []);
     assert.deepEqual(safeguardBreaches(plan({ suspended: 3 }, 20), rules), [
