@@ -3,7 +3,7 @@
  * from outside (the sandboxes' side of the wire, files, mail, printed output): secrets from
  * `*_FILE` (NOTIFY_WEBHOOK_URL_FILE among them), JUMPCLOUD_ORG_ID, PERSONIO_APP_ID, the concurrency and rate variables, NOTIFY_FROM,
  * TEMPORAL_WEB_URL, IMPORT_POLICY_FILE; `ping`, `import` with --input, --create-state, --per-department-groups,
- * --page-size, --notify/--email, --report; `report --format/--output`; `import --dry-run
+ * --page-size, --notify/--email, --report, --allow-reactivation; `report --format/--output`; `import --dry-run
  * --plan-output`; the `schedule` subcommands.
  */
 import assert from 'node:assert/strict';
@@ -233,6 +233,26 @@ describe('documented flags and variables, through the real processes', () => {
     assert.equal(json.code, 0, json.out);
     const body = json.stdout.filter((l) => !l.startsWith('{"level"')).join('\n');
     assert.equal((JSON.parse(body) as { employees: unknown[] }).employees.length, 30);
+  });
+
+  it('--allow-reactivation brings back a user suspended as a leaver', async () => {
+    const state = async () =>
+      (
+        (await (await fetch(`${jumpcloud.url}/_sandbox/state`)).json()) as {
+          users: { employeeIdentifier?: string; state?: string; suspended?: boolean }[];
+        }
+      ).users;
+    const someone = (await state()).find((u) => u.employeeIdentifier)!.employeeIdentifier!;
+    personio.data.setStatus(Number(someone), 'inactive');
+    const leave = await cli(['import', '--notify', 'never']);
+    assert.equal(leave.code, 0, leave.out);
+    assert.equal((await state()).find((u) => u.employeeIdentifier === someone)!.state, 'SUSPENDED');
+    personio.data.setStatus(Number(someone), 'active');
+    const report = join(dir, 'reactivation.csv');
+    const back = await cli(['import', '--notify', 'never', '--allow-reactivation', '--report', report]);
+    assert.equal(back.code, 0, back.out);
+    assert.notEqual((await state()).find((u) => u.employeeIdentifier === someone)!.state, 'SUSPENDED');
+    assert.match(readFileSync(report, 'utf8'), new RegExp(`^${someone},reactivated,`, 'm'));
   });
 
   it('import --dry-run --plan-output P writes P.json and P.csv and nothing to JumpCloud', async () => {
