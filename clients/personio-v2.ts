@@ -8,8 +8,12 @@
  * v2 pages by cursor and has no total and no global employments list, while the import asks for
  * pages by offset. So the client walks the persons list once per snapshot (50 a request),
  * keeps the ordered ids, and reads a page's employments (one request per person) when the page
- * is asked for; a snapshot and what was read in it are reused for SNAPSHOT_TTL_MS, so the scan,
- * the preview and the apply of one run read each person once. `getEmployee` always reads fresh.
+ * is asked for. A snapshot lives SNAPSHOT_TTL_MS; a delta run (its first question names
+ * `updatedSince`) walks the full listing again for its scan. A person's converted record is
+ * reused within the TTL while the person's `updated_at` is unchanged, so the scan, preview and
+ * apply of one run read each person once. Whether Personio moves a person's `updated_at` when
+ * only the employment changes is unknown: such a change can be seen up to SNAPSHOT_TTL_MS late
+ * (the sandbox moves it). `getEmployee` always reads fresh.
  *
  * Pacing: the per-endpoint `x-ratelimit-*` headers are read from every answer; when a bucket is
  * empty the next request to that endpoint waits for a token, and a 429 (sent without
@@ -100,7 +104,13 @@ interface Snapshot {
   at: number;
   ids: string[];
   persons: Map<string, Person>;
-  records: Map<string, Promise<unknown>>;
+}
+
+interface CachedRecord {
+  /** The person's `updated_at` when read: a record is reused only while it is unchanged. */
+  updatedAt: string | null | undefined;
+  at: number;
+  record: Promise<unknown>;
 }
 
 interface Bucket {
@@ -132,6 +142,8 @@ export class PersonioV2Client {
   private token: Promise<string> | undefined;
   private readonly buckets = new Map<string, Bucket>();
   private readonly snapshots = new Map<string, Promise<Snapshot>>();
+  /** Converted records by person id, across snapshots (see listEmployees). */
+  private readonly records = new Map<string, CachedRecord>();
   private lookupCache: { at: number; values: Map<string, Promise<string | null>> } = {
     at: 0,
     values: new Map(),
@@ -351,6 +363,10 @@ export class PersonioV2Client {
     const key = updatedSince ?? '*';
     const existing = this.snapshots.get(key);
     if (existing) return existing;
+    // A delta run starts here (its first question is what changed): the directory scan that
+    // follows must see everyone as they are now, so the full listing is walked again. Records
+    // of people whose updated_at did not move are reused.
+    if (updatedSince !== undefined) this.snapshots.delete('*');
     const made = this.readSnapshot(updatedSince).catch((err: unknown) => {
       this.snapshots.delete(key);
       throw err;
@@ -389,20 +405,22 @@ export class PersonioV2Client {
       const nb = numericId(b);
       return na !== null && nb !== null ? na - nb : a < b ? -1 : a > b ? 1 : 0;
     });
-    return { at: Date.now(), ids, persons, records: new Map() };
+    return { at: Date.now(), ids, persons };
   }
 
   async listEmployees(query: PageQuery): Promise<EmployeePage> {
     const snapshot = await this.snapshot(query.updatedSince);
     const ids = snapshot.ids.slice(query.offset, query.offset + query.limit);
+    const now = Date.now();
     const records = await Promise.all(
       ids.map((id) => {
-        let record = snapshot.records.get(id);
-        if (!record) {
-          record = this.recordOf(snapshot.persons.get(id)!);
-          snapshot.records.set(id, record);
-          record.catch(() => snapshot.records.delete(id));
-        }
+        const person = snapshot.persons.get(id)!;
+        const cached = this.records.get(id);
+        if (cached && cached.updatedAt === person.updated_at && now - cached.at < this.ttl)
+          return cached.record;
+        const record = this.recordOf(person);
+        this.records.set(id, { updatedAt: person.updated_at, at: now, record });
+        record.catch(() => this.records.delete(id));
         return record;
       }),
     );
