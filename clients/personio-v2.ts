@@ -24,7 +24,7 @@ import { ApiError } from './api-error.js';
 import { HttpClient, type JsonResponse, type RequestObserver } from './http.js';
 import type { EmployeePage, PageQuery, PersonioSettings } from './personio.js';
 
-export const SNAPSHOT_TTL_MS = 5 * 60_000;
+export const SNAPSHOT_TTL_MS = 15 * 60_000;
 const PAGE_SIZE = 50;
 const RATE_LIMIT_RETRIES = 5;
 
@@ -122,6 +122,25 @@ interface Bucket {
   rate: number | null;
 }
 
+/** At most `size` holders at once; the rest wait in order. */
+class Gate {
+  private holders = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+  async acquire(): Promise<void> {
+    if (this.holders < this.size) {
+      this.holders++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.holders--;
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The integer id of a v2 string id, or null (the v1 shape has numeric ids). */
@@ -148,6 +167,7 @@ export class PersonioV2Client {
     at: 0,
     values: new Map(),
   };
+  private readonly gate: Gate;
   /** Requests sent, for measurements. */
   requests = 0;
 
@@ -155,6 +175,7 @@ export class PersonioV2Client {
     private readonly settings: PersonioSettings & { snapshotTtlMs?: number },
     observe?: RequestObserver,
   ) {
+    this.gate = new Gate(settings.maxConcurrency ?? 4);
     this.http = new HttpClient(
       'Personio',
       {
@@ -232,8 +253,11 @@ export class PersonioV2Client {
   ): Promise<JsonResponse<T>> {
     const endpoint = endpointOf(path);
     for (let attempt = 0; ; attempt++) {
-      await this.slot(endpoint);
+      // The slot is taken when the request can really go out (at most `concurrency` past the
+      // gate), so pacing acts at send time, not when thousands of reads were queued at once.
+      await this.gate.acquire();
       try {
+        await this.slot(endpoint);
         this.requests++;
         const response = await this.http.request<T>(describe, path, options);
         this.learn(endpoint, response.headers);
@@ -247,6 +271,8 @@ export class PersonioV2Client {
           continue;
         }
         throw err;
+      } finally {
+        this.gate.release();
       }
     }
   }
