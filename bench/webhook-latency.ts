@@ -35,6 +35,22 @@ const { values } = parseArgs({
   },
 });
 const root = join(import.meta.dirname, '..');
+const spawned: ChildProcess[] = [];
+let server: Awaited<ReturnType<typeof startDevServer>> | undefined;
+// Whatever happens, no child is left behind.
+process.on('exit', () => {
+  for (const p of spawned) {
+    try {
+      process.kill(-p.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
+process.on('uncaughtException', (err) => {
+  console.error(err);
+  void server?.stop().finally(() => process.exit(1));
+});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
 
@@ -49,16 +65,17 @@ function run(
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       LOG_FORMAT: 'json',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  spawned.push(proc);
   const lines: string[] = [];
   const collect = (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean));
-  proc.stdout!.on('data', collect);
-  proc.stderr!.on('data', collect);
+  proc.stdout.on('data', collect);
+  proc.stderr.on('data', collect);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return { proc, lines, exited };
 }
@@ -81,7 +98,7 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 
-const server = await startDevServer({ port: await freePort(), uiPort: await freePort() });
+server = await startDevServer({ port: await freePort(), uiPort: await freePort() });
 const personio = createPersonioSandbox({
   employees: Number(values.employees),
   seed: 5,
@@ -99,7 +116,7 @@ const common = {
 };
 const workerEnv = {
   ...common,
-  PERSONIO_API_VERSION: values.version!,
+  PERSONIO_API_VERSION: values.version,
   PERSONIO_BASE_URL: personio.url,
   PERSONIO_CLIENT_ID: SANDBOX_CLIENT_ID,
   PERSONIO_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
@@ -113,7 +130,7 @@ const receiverEnv = {
   ...common,
   RECEIVER_BIND_ADDRESS: `127.0.0.1:${receiverPort}`,
   PERSONIO_WEBHOOK_TOKEN: token,
-  RECEIVER_DEBOUNCE_MS: values['debounce-ms']!,
+  RECEIVER_DEBOUNCE_MS: values['debounce-ms'],
   // A reorganisation changes most imported users at once: the bench lets it through.
   RECEIVER_IMPORT_OPTIONS: '{"safeguards":null}',
 };
