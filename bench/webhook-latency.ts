@@ -36,7 +36,7 @@ const { values } = parseArgs({
 });
 const root = join(import.meta.dirname, '..');
 const spawned: ChildProcess[] = [];
-let server: Awaited<ReturnType<typeof startDevServer>> | undefined;
+const running: { server?: Awaited<ReturnType<typeof startDevServer>> } = {};
 // Whatever happens, no child is left behind.
 process.on('exit', () => {
   for (const p of spawned) {
@@ -49,7 +49,7 @@ process.on('exit', () => {
 });
 process.on('uncaughtException', (err) => {
   console.error(err);
-  void server?.stop().finally(() => process.exit(1));
+  void (running.server?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -98,7 +98,8 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 
-server = await startDevServer({ port: await freePort(), uiPort: await freePort() });
+const server = await startDevServer({ port: await freePort(), uiPort: await freePort() });
+running.server = server;
 const personio = createPersonioSandbox({
   employees: Number(values.employees),
   seed: 5,
