@@ -28,7 +28,20 @@ const installHelp =
 /** The newest PostgreSQL server binaries on this machine, or null. */
 export function findPostgres(env: NodeJS.ProcessEnv = process.env): PostgresBinaries | null {
   const candidates: string[] = [];
+  // An explicit folder is the only one tried: a wrong one is said, not silently replaced.
   if (env.PG_BIN_DIR) candidates.push(env.PG_BIN_DIR);
+  else candidates.push(...defaultCandidates());
+  for (const bin of candidates) {
+    if (!existsSync(join(bin, 'initdb')) || !existsSync(join(bin, 'postgres'))) continue;
+    const out = spawnSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' });
+    const version = /(\d+)(?:\.\d+)?/.exec(out.stdout ?? '')?.[0];
+    if (out.status === 0 && version) return { bin, version };
+  }
+  return null;
+}
+
+function defaultCandidates(): string[] {
+  const candidates: string[] = [];
   const debian = '/usr/lib/postgresql';
   if (existsSync(debian))
     candidates.push(
@@ -39,13 +52,7 @@ export function findPostgres(env: NodeJS.ProcessEnv = process.env): PostgresBina
     );
   const initdb = onPath('initdb');
   if (initdb) candidates.push(join(initdb, '..'));
-  for (const bin of candidates) {
-    if (!existsSync(join(bin, 'initdb')) || !existsSync(join(bin, 'postgres'))) continue;
-    const out = spawnSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' });
-    const version = /(\d+)(?:\.\d+)?/.exec(out.stdout ?? '')?.[0];
-    if (out.status === 0 && version) return { bin, version };
-  }
-  return null;
+  return candidates;
 }
 
 export function requirePostgres(): PostgresBinaries {
@@ -90,6 +97,15 @@ export function asPostgresUser(program: string, args: string[]): [string, string
     'setpriv',
     [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--reset-env', '--', program, ...args],
   ];
+}
+
+/** Throws, naming --data-dir, when the PostgreSQL user cannot enter the data directory. */
+export function checkReachable(root: string): void {
+  const [cmd, args] = asPostgresUser('test', ['-x', root]);
+  if (spawnSync(cmd, args).status !== 0)
+    throw new Error(
+      `PostgreSQL runs as the postgres user, who cannot enter ${root} (a folder above it is private, e.g. /root): choose a --data-dir others may pass through, e.g. --data-dir /var/tmp/personio-cluster`,
+    );
 }
 
 export interface PostgresData {

@@ -32,6 +32,7 @@ import { CLUSTER_SERVER_NAME, ensureClusterCerts, type ClusterCerts } from './cl
 import { processName, serverConfig, type Role, type ServiceProcess } from './cluster-config.js';
 import {
   asPostgresUser,
+  checkReachable,
   postgresArgs,
   preparePostgres,
   requirePostgres,
@@ -394,6 +395,14 @@ async function main(): Promise<void> {
     process.stdout.write(`${Object.values(made).join('\n')}\n`);
     return;
   }
+  // PostgreSQL first: a missing one is said before a build of minutes.
+  const pg = opts.buildOnly ? undefined : requirePostgres();
+  const dataRoot = resolve(opts.dataDir);
+  if (pg) {
+    // Readable by the PostgreSQL user (its data directory is inside); secrets sit in 0700 folders.
+    await mkdir(dataRoot, { recursive: true, mode: 0o755 });
+    checkReachable(dataRoot);
+  }
   const tools = await findTemporalServer(say);
   say(
     tools.source === 'built'
@@ -404,12 +413,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${tools.server}\n${tools.sqlTool}\n`);
     return;
   }
-  const pg = requirePostgres();
-  const dataRoot = resolve(opts.dataDir);
+  if (!pg) return;
   const logs = join(dataRoot, 'logs');
   const configDir = join(dataRoot, 'config');
-  // Readable by the PostgreSQL user (its data directory is inside); secrets sit in 0700 folders.
-  await mkdir(dataRoot, { recursive: true, mode: 0o755 });
   await mkdir(logs, { recursive: true, mode: 0o700 });
   await rm(configDir, { recursive: true, force: true });
   await mkdir(configDir, { recursive: true, mode: 0o700 });
