@@ -98,6 +98,8 @@ describe('the worker and CLI processes', () => {
       JUMPCLOUD_API_KEY: jumpcloudKey,
       METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
       SMTP_URL: `smtp://mailer:${smtpPassword}@127.0.0.1:${smtpPort}`,
+      // The import policy lets an input pick among the worker's own recipients only.
+      NOTIFY_EMAIL: 'it@example.test',
       NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/services/T0/B0/${webhookPath}`,
     });
     await worker.waitFor(/worker started/);
