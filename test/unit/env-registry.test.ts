@@ -44,7 +44,6 @@ const pending: Record<string, string> = {
   JUMPCLOUD_TOKEN_URL: 'issue 14 (service accounts)',
   JUMPCLOUD_CLIENT_ID_FILE: 'issue 14 (service accounts)',
   PERSONIO_WEBHOOK_TOKEN_FILE: 'issue 16 (webhook receiver)',
-  PG_BIN_DIR: 'issue 15 (cluster)',
 };
 
 function files(dir: string, suffix: string): string[] {
