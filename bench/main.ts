@@ -251,7 +251,7 @@ async function runWorkload(workload: Workload): Promise<WorkloadResult> {
           jumpcloudMaxConcurrency: naive ? 1 : tuning.jumpcloudConcurrency,
           jumpcloudRequestsPerSecond: tuning.jumpcloudRequestsPerSecond,
           personioMaxConcurrency: naive ? 1 : tuning.personioConcurrency,
-          personioRequestsPerSecond: null,
+          personioRequestsPerSecond: 15, // Personio's documented burst (and 300/min by default)
         },
         { from: 'bench@example.test', defaultRecipients: [] },
       );

@@ -1,13 +1,15 @@
 /**
  * The HTTP layer under both API clients: got with keep-alive, a request timeout and no
- * retries of its own (Temporal retries activities, visibly), a cap on concurrent requests
- * and an optional requests-per-second limit, and every failure turned into an ApiError.
+ * retries of its own (Temporal retries activities, visibly), a cap on concurrent requests,
+ * pacing to the API's rate limits (clients/rate-limiter.ts; a 429 means "wait", not
+ * "fail"), and every failure turned into an ApiError.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsOfJSONResponseBody } from 'got';
 import PQueue from 'p-queue';
 import { ApiError, kindForStatus, parseRetryAfter, type ApiSystem } from './api-error.js';
+import { perSecondRules, RateLimiter, type RateRule } from './rate-limiter.js';
 
 export interface HttpSettings {
   baseUrl: string;
@@ -16,6 +18,10 @@ export interface HttpSettings {
   maxConcurrency: number;
   /** Optional steady rate limit for this process (requests per second). */
   requestsPerSecond?: number | null;
+  /** Sliding-window limits (e.g. Personio's documented 15/s and 300/min), on top of the above. */
+  rateRules?: readonly RateRule[];
+  /** How long a 429 without Retry-After makes every request wait (Personio: "at least 1 s"). */
+  rateLimitedWaitMs?: number;
   timeoutMs?: number;
 }
 
@@ -43,6 +49,9 @@ const ignore: RequestObserver = { request: () => {}, queued: () => {} };
 export class HttpClient {
   private readonly got: Got;
   private readonly queue: PQueue;
+  readonly limiter: RateLimiter;
+  private readonly rateLimitedWaitMs: number;
+  private sent = 0;
 
   constructor(
     private readonly system: ApiSystem,
@@ -61,13 +70,17 @@ export class HttpClient {
         https: new HttpsAgent({ keepAlive: true, maxSockets: settings.maxConcurrency }),
       },
     });
-    const rps = settings.requestsPerSecond;
-    this.queue = new PQueue({
-      concurrency: settings.maxConcurrency,
-      ...(rps && rps > 0
-        ? { intervalCap: Math.max(1, Math.round(rps)), interval: 1000 * (Math.max(1, Math.round(rps)) / rps) }
-        : {}),
-    });
+    this.queue = new PQueue({ concurrency: settings.maxConcurrency });
+    this.limiter = new RateLimiter([
+      ...perSecondRules(settings.requestsPerSecond),
+      ...(settings.rateRules ?? []),
+    ]);
+    this.rateLimitedWaitMs = settings.rateLimitedWaitMs ?? 1000;
+  }
+
+  /** Requests sent so far by this client (every attempt counts). */
+  get requestsSent(): number {
+    return this.sent;
   }
 
   /**
@@ -86,11 +99,22 @@ export class HttpClient {
     path: string,
     options: OptionsOfJSONResponseBody = {},
   ): Promise<JsonResponse<T>> {
-    for (let attempt = 1; ; attempt++) {
+    let rateLimitedFor = 0;
+    for (let attempt = 1; ;) {
       try {
         return await this.requestOnce<T>(describe, path, options);
       } catch (err) {
-        const wait = err instanceof ApiError ? retryDelay(err, attempt) : null;
+        if (err instanceof ApiError && err.kind === 'rate-limited') {
+          // A 429 is the API asking us to slow down: every request of this credential waits
+          // (the limiter), and this one is sent again. Only a limit that never lifts is
+          // handed to Temporal, as a retryable failure.
+          const wait = err.retryAfterMs ?? this.rateLimitedWaitMs;
+          rateLimitedFor += wait;
+          if (rateLimitedFor > MAX_RATE_LIMITED_WAIT_MS) throw err;
+          this.limiter.pause(wait);
+          continue;
+        }
+        const wait = err instanceof ApiError ? retryDelay(err, attempt++) : null;
         if (wait === null) throw err;
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
@@ -105,8 +129,12 @@ export class HttpClient {
     const queuedAt = performance.now();
     let started = queuedAt;
     const response = await this.queue.add(async () => {
+      // The rate grant is taken while holding a concurrency slot, so a request goes out when
+      // it is granted: grants then never bunch up behind the concurrency cap.
+      await this.limiter.acquire();
       started = performance.now();
       this.observe.queued(this.system, started - queuedAt);
+      this.sent++;
       try {
         return await this.got<T>(path.replace(/^\//, ''), {
           ...options,
@@ -120,6 +148,7 @@ export class HttpClient {
     });
     const status = response.statusCode;
     this.observe.request(this.system, status, performance.now() - started);
+    this.limiter.observe(response.headers);
     if (status >= 200 && status < 300) return { status, body: response.body, headers: response.headers };
     const serverMessage = messageFrom(response.body);
     throw new ApiError(
@@ -148,6 +177,9 @@ export class HttpClient {
     );
   }
 }
+
+/** How long one request may keep waiting out 429s before the activity gives it to Temporal. */
+const MAX_RATE_LIMITED_WAIT_MS = 5 * 60_000;
 
 /** Quick in-client retries before Temporal's own: how many, and the longest wait they accept. */
 const QUICK_RETRIES = 2;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ApiError } from './api-error.js';
 import { HttpClient, type RequestObserver } from './http.js';
+import { PERSONIO_DOCUMENTED_RULES, type RateRule } from './rate-limiter.js';
 
 export interface PersonioSettings {
   baseUrl: string;
@@ -14,7 +15,9 @@ export interface PersonioSettings {
   /** Sent as X-Personio-App-ID, as Personio asks integrations to. */
   appId: string;
   maxConcurrency?: number;
+  /** Requests in any second and in any minute; default Personio's documented 15 and 300. */
   requestsPerSecond?: number | null;
+  requestsPerMinute?: number | null;
   timeoutMs?: number;
 }
 
@@ -71,11 +74,18 @@ export class PersonioClient {
         baseUrl: settings.baseUrl,
         headers: { 'x-personio-app-id': settings.appId },
         maxConcurrency: settings.maxConcurrency ?? 4,
-        requestsPerSecond: settings.requestsPerSecond,
+        rateRules: personioRules(settings),
+        // Personio sends no Retry-After with its 429s and documents "wait at least 1 s".
+        rateLimitedWaitMs: 1000,
         timeoutMs: settings.timeoutMs,
       },
       observe,
     );
+  }
+
+  /** Requests sent to Personio by this client so far (for the run's report and the bench). */
+  get requestsSent(): number {
+    return this.http.requestsSent;
   }
 
   /** Checks the credentials (and warms the token). Throws ApiError kind 'credentials' when rejected. */
@@ -197,4 +207,18 @@ export class PersonioClient {
       limit: parsed.data.limit ?? query.limit,
     };
   }
+}
+
+/** The pacing rules: the settings where given (null turns one off), else Personio's documented ones. */
+function personioRules(settings: PersonioSettings): RateRule[] {
+  const [second, minute] = PERSONIO_DOCUMENTED_RULES;
+  const rules: RateRule[] = [];
+  const perSecond = settings.requestsPerSecond === undefined ? second!.limit : settings.requestsPerSecond;
+  const perMinute = settings.requestsPerMinute === undefined ? minute!.limit : settings.requestsPerMinute;
+  if (perSecond)
+    rules.push(
+      perSecond >= 1 ? { limit: perSecond, windowMs: 1000 } : { limit: 1, windowMs: 1000 / perSecond },
+    );
+  if (perMinute) rules.push({ limit: Math.max(1, perMinute), windowMs: 60_000 });
+  return rules;
 }

@@ -213,7 +213,9 @@ export interface WorkerTuning {
   jumpcloudMaxConcurrency: number;
   jumpcloudRequestsPerSecond: number | null;
   personioMaxConcurrency: number;
+  /** Personio requests in any second and in any minute (its documented limit: 15 and 300). */
   personioRequestsPerSecond: number | null;
+  personioRequestsPerMinute?: number | null;
 }
 
 export interface NotifySettings {
@@ -250,7 +252,9 @@ export function loadWorkerTuning(env: Env = process.env): WorkerTuning {
     jumpcloudMaxConcurrency: positiveNumber(env, 'JUMPCLOUD_MAX_CONCURRENCY', 4, problems)!,
     jumpcloudRequestsPerSecond: positiveNumber(env, 'JUMPCLOUD_REQUESTS_PER_SECOND', null, problems, false),
     personioMaxConcurrency: positiveNumber(env, 'PERSONIO_MAX_CONCURRENCY', 4, problems)!,
-    personioRequestsPerSecond: positiveNumber(env, 'PERSONIO_REQUESTS_PER_SECOND', null, problems, false),
+    // Personio's documented limit on the employees endpoint: 300 a minute, bursts of 15 a second.
+    personioRequestsPerSecond: positiveNumber(env, 'PERSONIO_REQUESTS_PER_SECOND', 15, problems, false),
+    personioRequestsPerMinute: positiveNumber(env, 'PERSONIO_REQUESTS_PER_MINUTE', 300, problems, false)!,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return tuning;

@@ -105,7 +105,7 @@ const worker = await createWorker({
       jumpcloudMaxConcurrency: 4,
       jumpcloudRequestsPerSecond: null,
       personioMaxConcurrency: 4,
-      personioRequestsPerSecond: null,
+      personioRequestsPerSecond: 15, // Personio's documented burst (and 300/min by default)
     },
     { from: 'demo@localhost', defaultRecipients: [] },
   ),

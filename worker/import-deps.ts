@@ -21,6 +21,7 @@ export function createImportDeps(
     ...api.personio,
     maxConcurrency: tuning.personioMaxConcurrency,
     requestsPerSecond: tuning.personioRequestsPerSecond,
+    requestsPerMinute: tuning.personioRequestsPerMinute,
   };
   return {
     mapping,

@@ -78,8 +78,8 @@ export interface PersonioSandboxOptions {
   /** The sandbox clock (epoch ms): token expiry, rate-limit windows, mutation timestamps. */
   now?: () => number;
   /**
-   * Personio's employees rate limit. Off unless given (tests and benchmarks want it off);
-   * the CLI turns it on with PERSONIO_EMPLOYEES_RATE_LIMIT.
+   * Personio's documented employees rate limit (300/min, bursts of 15/s): on by default in every
+   * mode; `false` turns it off (say why where you do).
    */
   employeesRateLimit?: EmployeesRateLimit | false;
   /** The auth endpoint limit; on by default (PERSONIO_AUTH_RATE_LIMIT). */
@@ -155,7 +155,8 @@ export function createPersonioSandbox(options: PersonioSandboxOptions = {}): Per
   const v2TokenLimiter = v2Rate ? new TokenEndpointLimiter(now) : null;
   const authRate = options.authRateLimit === undefined ? PERSONIO_AUTH_RATE_LIMIT : options.authRateLimit;
   const authLimiter = authRate ? new CoolDownLimiter(authRate.perMinute, authRate.coolDownMs, now) : null;
-  const employeesRate = options.employeesRateLimit ?? false;
+  // On unless a caller turns it off by name (`employeesRateLimit: false`), saying why.
+  const employeesRate = options.employeesRateLimit ?? PERSONIO_EMPLOYEES_RATE_LIMIT;
   const employeesLimiter = employeesRate
     ? new WindowLimiter(
         [

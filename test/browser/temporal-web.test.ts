@@ -86,7 +86,7 @@ before(async () => {
           jumpcloudMaxConcurrency: 4,
           jumpcloudRequestsPerSecond: null,
           personioMaxConcurrency: 2,
-          personioRequestsPerSecond: null,
+          personioRequestsPerSecond: 15, // Personio's documented burst (and 300/min by default)
         },
         { from: 'b@localhost', defaultRecipients: [] },
       ),

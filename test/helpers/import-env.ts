@@ -63,7 +63,7 @@ export async function startImportEnv(
     jumpcloudMaxConcurrency: 4,
     jumpcloudRequestsPerSecond: null,
     personioMaxConcurrency: 4,
-    personioRequestsPerSecond: null,
+    personioRequestsPerSecond: 15, // Personio's documented burst (and 300/min by default)
     ...options.tuning,
   };
   const makeDeps = (credentials = options.credentials ?? {}): ImportDeps => ({

@@ -218,7 +218,7 @@ function sandboxDeps(personioUrl: string, jumpcloudUrl: string) {
       jumpcloudMaxConcurrency: 4,
       jumpcloudRequestsPerSecond: null,
       personioMaxConcurrency: 2,
-      personioRequestsPerSecond: null,
+      personioRequestsPerSecond: 15, // Personio's documented burst (and 300/min by default)
     },
     { from: 'record@localhost', defaultRecipients: [] },
   );
