@@ -41,29 +41,37 @@ export function createFetchPageActivities(deps: Partial<ImportDeps>) {
           limit,
           ...(updatedSince ? { updatedSince } : {}),
         });
-        const employees: PageEmployee[] = [];
-        const skipped: EmployeeResult[] = [];
-        for (const [index, record] of page.records.entries()) {
-          const parsed = parseEmployee(record);
-          if (parsed.ok) {
-            const { dynamic, ...employee } = parsed.employee;
-            employees.push({ ...employee, custom: pickCustom(dynamic, customKeys) });
-          } else {
-            // A record without a usable id still gets a row: its position in the page says where to look.
-            skipped.push({
-              personioId: parsed.personioId ?? -(offset + index + 1),
-              outcome: 'skipped',
-              reason:
-                parsed.personioId === null
-                  ? `record #${offset + index + 1}: ${parsed.reason}`
-                  : parsed.reason,
-            });
-          }
-        }
-        return { employees, skipped, totalElements: page.totalElements };
+        return toFetchedPage(page.records, offset, page.totalElements, customKeys);
       });
     },
   };
+}
+
+/** Records as Personio sent them → validated employees and, for each malformed one, why it is skipped. */
+export function toFetchedPage(
+  records: readonly unknown[],
+  offset: number,
+  totalElements: number,
+  customKeys: readonly string[],
+): FetchedPage {
+  const employees: PageEmployee[] = [];
+  const skipped: EmployeeResult[] = [];
+  for (const [index, record] of records.entries()) {
+    const parsed = parseEmployee(record);
+    if (parsed.ok) {
+      const { dynamic, ...employee } = parsed.employee;
+      employees.push({ ...employee, custom: pickCustom(dynamic, customKeys) });
+    } else {
+      // A record without a usable id still gets a row: its position in the page says where to look.
+      skipped.push({
+        personioId: parsed.personioId ?? -(offset + index + 1),
+        outcome: 'skipped',
+        reason:
+          parsed.personioId === null ? `record #${offset + index + 1}: ${parsed.reason}` : parsed.reason,
+      });
+    }
+  }
+  return { employees, skipped, totalElements };
 }
 
 /** The mapped custom attributes' values; an attribute the credential may not read stays absent. */

@@ -12,6 +12,7 @@ import { createGroupActivities } from './groups.js';
 import { createInputPolicyActivities } from './input-policy.js';
 import { createLinkManagerActivities } from './link-managers.js';
 import { createNotifyActivities } from './notify.js';
+import { createReadDirectoryActivities } from './read-directory.js';
 import { createScanActivities } from './scan-directory.js';
 import { createSettlePageActivities } from './settle-page.js';
 import { createStageActivities } from './stage-employee.js';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps = {}) {
     ...createCarriedStateActivities(deps),
     ...createAuthenticateActivities(deps),
     ...createScanActivities(deps),
+    ...createReadDirectoryActivities(deps),
     ...createFetchPageActivities(deps),
     ...createSettlePageActivities(deps),
     ...createStageActivities(deps),

@@ -10,6 +10,7 @@ import { parseEmployee } from '../domain/personio-record.js';
 import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
 import { lookUp } from './page-plan.js';
+import type { PersonioClient } from '../clients/personio.js';
 
 export interface ManagerNote {
   personioId: number;
@@ -30,6 +31,11 @@ export interface LinkManagersRequest {
   dryRun: boolean;
   /** A delta run links the managers of the employees it read: those changed since then. */
   updatedSince?: string | null;
+  /**
+   * Each employee's Personio supervisor, from the page as the run read it
+   * (workflows/directory-page.ts): nothing is read from Personio. Absent in older runs.
+   */
+  pairs?: { personioId: number; supervisorId: number | null }[];
 }
 
 /**
@@ -42,27 +48,10 @@ type LinkPlan = Record<string, 'linked' | 'cleared'>;
 export function createLinkManagerActivities(deps: Partial<ImportDeps>) {
   return {
     async linkManagersForPage(request: LinkManagersRequest): Promise<ManagerLinks> {
-      const personio = required(deps.personio, 'Personio client');
+      const personio = request.pairs ? undefined : required(deps.personio, 'Personio client');
       const jumpcloud = required(deps.jumpcloud, 'JumpCloud client');
       return asActivity(async () => {
-        const page = await personio.listEmployees({
-          offset: request.offset,
-          limit: request.limit,
-          // A delta reads exactly the pages the staging step read: with a projection, Personio
-          // would select only employees whose projected attributes changed.
-          ...(request.updatedSince
-            ? { updatedSince: request.updatedSince }
-            : { attributes: ['first_name', 'last_name', 'status', 'supervisor'] }),
-        });
-        const pairs: { personioId: number; supervisorId: number | null }[] = [];
-        for (const record of page.records) {
-          const parsed = parseEmployee(record);
-          if (parsed.ok)
-            pairs.push({
-              personioId: parsed.employee.personioId,
-              supervisorId: parsed.employee.supervisorId,
-            });
-        }
+        const pairs = request.pairs ?? (await readPairs(personio!, request));
         const ids = new Set<string>();
         for (const p of pairs) {
           ids.add(String(p.personioId));
@@ -132,4 +121,27 @@ export function createLinkManagerActivities(deps: Partial<ImportDeps>) {
 function previousLinkPlan(): LinkPlan {
   const details: unknown = Context.current().info.heartbeatDetails;
   return details && typeof details === 'object' ? (details as LinkPlan) : {};
+}
+
+/** Runs recorded before pages were held read the page's supervisors here. */
+async function readPairs(
+  personio: PersonioClient,
+  request: LinkManagersRequest,
+): Promise<{ personioId: number; supervisorId: number | null }[]> {
+  const page = await personio.listEmployees({
+    offset: request.offset,
+    limit: request.limit,
+    // A delta reads exactly the pages the staging step read: with a projection, Personio
+    // would select only employees whose projected attributes changed.
+    ...(request.updatedSince
+      ? { updatedSince: request.updatedSince }
+      : { attributes: ['first_name', 'last_name', 'status', 'supervisor'] }),
+  });
+  const pairs: { personioId: number; supervisorId: number | null }[] = [];
+  for (const record of page.records) {
+    const parsed = parseEmployee(record);
+    if (parsed.ok)
+      pairs.push({ personioId: parsed.employee.personioId, supervisorId: parsed.employee.supervisorId });
+  }
+  return pairs;
 }

@@ -44,6 +44,11 @@ export interface SettlePageRequest extends ImportGroupIds {
   updatedSince?: string | null;
   /** Activation on the hire date (input `activation.onHireDate`): how to time it. */
   activation?: ActivationSettings;
+  /**
+   * The page as the run read it (workflows/directory-page.ts holds it): nothing is read from
+   * Personio. Absent in runs that read each page where it was needed.
+   */
+  page?: FetchedPage;
 }
 
 export interface PlanPageRequest extends SettlePageRequest {
@@ -79,7 +84,9 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
 
   /** The page, each employee once, split into held back (with the reason) and the rest. */
   async function readPage(request: SettlePageRequest) {
-    const page = await pages.fetchEmployeePage(request.offset, request.limit, request.updatedSince ?? null);
+    const page =
+      request.page ??
+      (await pages.fetchEmployeePage(request.offset, request.limit, request.updatedSince ?? null));
     const reasons = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
     const heldBack: EmployeeResult[] = [];
     const employees: PageEmployee[] = [];

@@ -21,6 +21,11 @@ import { connectClient } from './temporal-client.js';
 import { UsageError } from './usage-error.js';
 import { importWorkflowId, pageProgressQuery, progressQuery } from '../workflows/import-api.js';
 import { endReason, firstRunIdOf, liveProgress } from './run-facts.js';
+import {
+  directoryPageWorkflowId,
+  pageReportQuery,
+  type HeldPageReport,
+} from '../workflows/directory-page-api.js';
 
 export interface ReportRow {
   personioId: number;
@@ -56,11 +61,37 @@ export async function collectReport(
   const notes = new Map(report.managers.notes.map((n) => [n.personioId, n.reason]));
   const length = await runKeyLengthOf(client, importId, report);
   const rows: ReportRow[] = [];
+  if (report.heldPages !== undefined) {
+    // Each page this run read holds its own report: as applied, else as planned.
+    for (let i = 0; i < report.heldPages; i++) {
+      const id = directoryPageWorkflowId(importId, report.firstRunId, i * report.pageSize);
+      const held = (await client.workflow.getHandle(id).result()) as HeldPageReport;
+      rows.push(...toRows(held.applied ?? held.planned ?? [], notes));
+    }
+    return { report, rows: oncePerEmployee(rows) };
+  }
   for (let offset = 0; offset < report.pages * report.pageSize; offset += report.pageSize) {
     const page = await pageReport(client, importId, report, offset, length);
     rows.push(...(page ? toRows(page.results, notes, Date.parse(report.startedAt)) : []));
   }
   return { report, rows: oncePerEmployee(rows) };
+}
+
+/** The plan of a run waiting for approval whose pages it holds: asked of each page. */
+async function heldPlanSoFar(
+  client: Client,
+  workflowId: string,
+  firstRunId: string,
+  pages: number,
+  pageSize: number,
+): Promise<ReportRow[]> {
+  const rows: ReportRow[] = [];
+  for (let i = 0; i < pages; i++) {
+    const id = directoryPageWorkflowId(workflowId, firstRunId, i * pageSize);
+    const held = await client.workflow.getHandle(id).query(pageReportQuery);
+    rows.push(...toRows(held.planned ?? [], new Map()));
+  }
+  return rows;
 }
 
 /**
@@ -78,6 +109,9 @@ function oncePerEmployee(rows: ReportRow[]): ReportRow[] {
  * have pages of their own), in directory order.
  */
 export async function collectPlanSoFar(client: Client, workflowId: string): Promise<ReportRow[]> {
+  const progress = await client.workflow.getHandle(workflowId).query(progressQuery);
+  if (progress.heldPages !== undefined && progress.firstRunId && progress.pageSize)
+    return heldPlanSoFar(client, workflowId, progress.firstRunId, progress.heldPages, progress.pageSize);
   const description = await client.workflow.getHandle(workflowId).describe();
   const firstRunId = description.raw.workflowExecutionInfo?.firstRunId || description.runId;
   const rows: ReportRow[] = [];

@@ -93,6 +93,11 @@ export interface ImportProgress {
   counts: OutcomeCounts;
   /** While the run waits for approval: the safeguard rules it broke, and when it expires. */
   awaitingApproval?: { reasons: string[]; expiresAt: string } | null;
+  /** The run's first run id (its pages are named after it); absent in older runs. */
+  firstRunId?: string;
+  /** How many pages the run read and holds (workflows/directory-page.ts); absent in older runs. */
+  heldPages?: number;
+  pageSize?: number;
 }
 
 /** The report keeps at most this many skipped/failed entries, so the result stays small. */

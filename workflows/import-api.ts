@@ -147,4 +147,14 @@ export interface ImportReport extends ImportResult {
   importWorkflowId?: string;
   /** A scheduled run's: why it did not run (another import held the task queue's place). */
   skipped?: string;
+  /**
+   * Requests this run sent to Personio for employees: one per page of the directory, plus a
+   * delta run's question whether anything changed (absent in runs that read pages repeatedly).
+   */
+  personioRequests?: number;
+  /**
+   * Pages this run read once and held (offsets 0, pageSize, …): each page's report is its
+   * directoryPage workflow's (workflows/directory-page-api.ts). Absent in older runs.
+   */
+  heldPages?: number;
 }

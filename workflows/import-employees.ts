@@ -7,6 +7,7 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   condition,
   isCancellation,
   continueAsNew,
@@ -25,6 +26,7 @@ import type { Activities } from '../activities/index.js';
 import type { StateSeal } from '../activities/carried-state.js';
 import type { EnsuredGroups } from '../activities/groups.js';
 import type { DirectoryScan } from '../activities/scan-directory.js';
+import type { ManagerLinks } from '../activities/link-managers.js';
 import { departmentKey } from '../domain/directory-scan.js';
 import {
   parseImportInput,
@@ -61,16 +63,19 @@ import {
   type ApprovalDecisionInput,
   type ApprovalRecord,
   type ImportReport,
+  type PageReport,
   type PlanSummary,
   type RunKeyLength,
 } from './import-api.js';
 import { importPage, type PageRequest } from './import-page.js';
+import { heldPages, type HeldPages } from './held-pages.js';
+import type { PageStepDone } from './directory-page-api.js';
 import { nextSyncState, parseDuration, resolveSyncWindow, type SyncWindow } from './sync-window.js';
 
 const { checkCredentials } = proxyActivities<Activities>(credentialCheck);
 const { checkImportInput, sealCarriedState, checkCarriedState } =
   proxyLocalActivities<Activities>(workerCheck);
-const { scanDirectory } = proxyActivities<Activities>(longRead);
+const { scanDirectory, readDirectory } = proxyActivities<Activities>(longRead);
 const {
   countChangedEmployees,
   ensureGroups,
@@ -106,6 +111,13 @@ export interface ImportState {
   sync?: SyncWindow;
   /** The safeguards the worker's import policy gave this run (absent before the policy existed). */
   safeguards?: SafeguardRules | null;
+  /**
+   * The pages this run read once and holds (workflows/directory-page.ts); absent in runs
+   * that read each page again where it was needed.
+   */
+  held?: HeldPages;
+  /** Requests this run sent to Personio. */
+  personioRequests?: number;
 }
 
 interface PlanState extends PlanSummary {
@@ -175,7 +187,8 @@ export async function importEmployees(
     dryRun: input.dryRun,
   });
   const updatedSince = state.sync.updatedSince;
-  const pagesTotal = () => Math.ceil(state.employeesTotal / input.pageSize);
+  const pagesTotal = () => state.held?.offsets.length ?? Math.ceil(state.employeesTotal / input.pageSize);
+  const pages = heldPages(workflowInfo().workflowId, workflowInfo().firstExecutionRunId);
   setHandler(progressQuery, () => {
     // While previewing, progress is the preview's; from then on, what was done.
     const planning = state.phase === 'planning' && state.plan ? state.plan : null;
@@ -191,6 +204,8 @@ export async function importEmployees(
         state.phase === 'awaiting-approval' && state.approval
           ? { reasons: state.approval.reasons, expiresAt: state.approval.expiresAt }
           : null,
+      firstRunId: workflowInfo().firstExecutionRunId,
+      ...(state.held ? { heldPages: state.held.offsets.length, pageSize: input.pageSize } : {}),
     };
   });
   // The safeguards' decision: accepted only while this run waits for one.
@@ -239,6 +254,7 @@ export async function importEmployees(
     if (state.phase === 'scanning') {
       // A delta run first asks whether anything changed: a quiet tick ends here, writing nothing.
       const changed = updatedSince === null ? null : await countChangedEmployees(updatedSince);
+      if (changed !== null) state.personioRequests = (state.personioRequests ?? 0) + 1;
       if (changed === 0) {
         enter('done');
         return finishedReport(
@@ -248,8 +264,20 @@ export async function importEmployees(
           null,
         );
       }
-      // The whole directory is scanned even for a delta: a changed email can collide with anyone's.
-      state.scan = await scanDirectory(input.pageSize);
+      // The whole directory is read even for a delta: a changed email can collide with anyone's.
+      // Each page is read once and held for the rest of the run (patched: runs recorded before
+      // read each page again for the preview, the apply and the managers).
+      if (patched('pages-read-once')) {
+        const { pageOffsets, personioRequests, ...scan } = await readDirectory({
+          importWorkflowId: workflowInfo().workflowId,
+          firstRunId: workflowInfo().firstExecutionRunId,
+          pageSize: input.pageSize,
+          idleTimeoutMs: pageIdleTimeoutMs(input),
+        });
+        state.scan = scan;
+        state.held = { offsets: pageOffsets, planned: 0, released: 0 };
+        state.personioRequests = (state.personioRequests ?? 0) + personioRequests;
+      } else state.scan = await scanDirectory(input.pageSize);
       state.employeesTotal = changed ?? state.scan.employeesTotal;
       // Every run previews first (patched: runs recorded before replay without it).
       enter(patched('plan-before-apply') ? 'planning' : 'preparing-groups');
@@ -278,13 +306,10 @@ export async function importEmployees(
         offsetsToLink: [],
         applyStarted: 0,
       };
-      const finished = await planPages(
-        input,
-        state,
-        scan,
-        groupRules(input, state.planGroups, groupPlan),
-        publish,
-      );
+      const rules = groupRules(input, state.planGroups, groupPlan);
+      const finished = state.held
+        ? await planHeldPages(input, state, state.held, scan, rules, pages, publish)
+        : await planPages(input, state, scan, rules, publish);
       if (!finished) await continueSealed(rawInput, state);
       if (input.dryRun) {
         state.groups = state.planGroups;
@@ -319,6 +344,7 @@ export async function importEmployees(
       if (state.approval!.decision === 'approved') enter('preparing-groups');
       else {
         // Rejected or expired: nothing was written; the report carries the plan and who decided.
+        if (state.held) await pages.release(state.held, new Set(), () => false);
         enter('rejected');
         return finishedReport(input, state, state.planGroups!, null);
       }
@@ -331,19 +357,17 @@ export async function importEmployees(
     const groups = state.groups!;
 
     if (state.phase === 'staging') {
-      const finished = await stagePages(
-        input,
-        state,
-        scan,
-        groups,
-        groupRules(input, groups, groupPlan),
-        publish,
-      );
+      const rules = groupRules(input, groups, groupPlan);
+      const finished = state.held
+        ? await applyHeldPages(input, state, state.held, scan, groups, rules, pages, publish)
+        : await stagePages(input, state, scan, groups, rules, publish);
       if (!finished) await continueSealed(rawInput, state);
       enter('linking-managers');
     }
     if (state.phase === 'linking-managers') {
-      const finished = await linkManagers(input, state, scan);
+      const finished = state.held
+        ? await linkHeldManagers(input, state, state.held, scan, pages)
+        : await linkManagers(input, state, scan);
       if (!finished) await continueSealed(rawInput, state);
       enter('binding-groups');
     }
@@ -397,7 +421,12 @@ export async function importEmployees(
   } catch (err) {
     // Cancelled (from the CLI or Temporal Web): what was done stays done; say so where people
     // look (the progress query, Temporal Web's details, the phase search attribute).
-    if (isCancellation(err)) enter('cancelled');
+    if (isCancellation(err)) {
+      enter('cancelled');
+      // The pages this run holds are told to end (they are not its children, so they would wait).
+      const held = state.held;
+      if (held) await CancellationScope.nonCancellable(() => pages.release(held, new Set(), () => false));
+    }
     throw err;
   }
 }
@@ -509,17 +538,20 @@ async function stagePages(
       });
       return { result: child.result() };
     },
-    (done) => {
-      state.pagesDone++;
-      state.counts = addOutcomeCounts(state.counts, done.counts);
-      countEmployees(done.counts);
-      ({ problems: state.problems, truncated: state.truncated } = collectProblems(state, done.results));
-      // The directory may have grown since the scan: read on to its current end.
-      if (!plan) state.employeesTotal = Math.max(state.employeesTotal, done.totalElements);
-      if (state.pagesDone % SEARCH_ATTRIBUTE_EVERY_PAGES === 0) publish();
-    },
+    (done) => recordApplied(state, done, publish),
   );
   return !hasNext();
+}
+
+/** A page applied: its outcomes join the run's. */
+function recordApplied(state: ImportState, done: PageReport, publish: () => void): void {
+  state.pagesDone++;
+  state.counts = addOutcomeCounts(state.counts, done.counts);
+  countEmployees(done.counts);
+  ({ problems: state.problems, truncated: state.truncated } = collectProblems(state, done.results));
+  // Before previews, the directory may have grown since the scan: read on to its current end.
+  if (!state.plan) state.employeesTotal = Math.max(state.employeesTotal, done.totalElements);
+  if (state.pagesDone % SEARCH_ATTRIBUTE_EVERY_PAGES === 0) publish();
 }
 
 /**
@@ -559,30 +591,40 @@ async function planPages(
       return { result: child.result() };
     },
     (done) => {
-      plan.pagesPlanned++;
-      plan.counts = addOutcomeCounts(plan.counts, done.counts);
-      plan.importedUsers += done.planned?.importedUsers ?? 0;
-      if ((done.planned?.managerChanges ?? 0) > 0) plan.offsetsToLink?.push(done.offset);
-      if (done.planned?.writes && !input.dryRun) {
-        plan.offsetsToApply.push(done.offset);
-        plan.pagesToApply++;
-      } else {
-        // Nothing to write on this page (or a dry run): its plan is its outcome.
-        state.pagesDone++;
-        state.counts = addOutcomeCounts(state.counts, done.counts);
-        if (!input.dryRun) countEmployees(done.counts);
-        ({ problems: state.problems, truncated: state.truncated } = collectProblems(state, done.results));
-      }
+      recordPlanned(input, state, done, publish);
       // The directory may have grown since the scan: read on to its current end.
       state.employeesTotal = Math.max(state.employeesTotal, done.totalElements);
-      if (plan.pagesPlanned % SEARCH_ATTRIBUTE_EVERY_PAGES === 0) publish();
     },
   );
   if (plan.nextOffset < state.employeesTotal) return false;
-  // Pages finish in any order; apply and link them in directory order.
+  sortPlannedOffsets(plan);
+  return true;
+}
+
+/** Pages finish in any order; apply and link them in directory order. */
+function sortPlannedOffsets(plan: PlanState): void {
   plan.offsetsToApply.sort((x, y) => x - y);
   plan.offsetsToLink?.sort((x, y) => x - y);
-  return true;
+}
+
+/** A page planned: its counts join the plan; with nothing to write, its plan is its outcome. */
+function recordPlanned(input: ImportInput, state: ImportState, done: PageReport, publish: () => void): void {
+  const plan = state.plan!;
+  plan.pagesPlanned++;
+  plan.counts = addOutcomeCounts(plan.counts, done.counts);
+  plan.importedUsers += done.planned?.importedUsers ?? 0;
+  if ((done.planned?.managerChanges ?? 0) > 0) plan.offsetsToLink?.push(done.offset);
+  if (done.planned?.writes && !input.dryRun) {
+    plan.offsetsToApply.push(done.offset);
+    plan.pagesToApply++;
+  } else {
+    // Nothing to write on this page (or a dry run): its plan is its outcome.
+    state.pagesDone++;
+    state.counts = addOutcomeCounts(state.counts, done.counts);
+    if (!input.dryRun) countEmployees(done.counts);
+    ({ problems: state.problems, truncated: state.truncated } = collectProblems(state, done.results));
+  }
+  if (plan.pagesPlanned % SEARCH_ATTRIBUTE_EVERY_PAGES === 0) publish();
 }
 
 /**
@@ -752,6 +794,8 @@ function finishedReport(
         }
       : {}),
     ...(state.sync ? { sync: nextSyncState(state.sync, state.startedAt, state.counts.failed) } : {}),
+    ...(state.personioRequests !== undefined ? { personioRequests: state.personioRequests } : {}),
+    ...(state.held ? { heldPages: state.held.offsets.length } : {}),
   };
 }
 
@@ -795,15 +839,133 @@ async function linkManagers(input: ImportInput, state: ImportState, scan: Direct
       });
       return Promise.resolve({ result });
     },
-    (links) => {
-      const m = state.managers;
-      m.linked += links.linked;
-      m.cleared += links.cleared;
-      m.unchanged += links.unchanged;
-      const room = MAX_REPORTED_PROBLEMS - m.notes.length;
-      m.notes.push(...links.notes.slice(0, Math.max(0, room)));
-      m.notesTruncated ||= links.notes.length > room;
-    },
+    (links) => recordLinks(state, links),
   );
   return !hasNext();
+}
+
+/** A page's managers linked: the counts and (a bounded list of) notes join the run's. */
+function recordLinks(state: ImportState, links: ManagerLinks): void {
+  const m = state.managers;
+  m.linked += links.linked;
+  m.cleared += links.cleared;
+  m.unchanged += links.unchanged;
+  const room = MAX_REPORTED_PROBLEMS - m.notes.length;
+  m.notes.push(...links.notes.slice(0, Math.max(0, room)));
+  m.notesTruncated ||= links.notes.length > room;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same steps over the pages this run holds (each read once: workflows/directory-page.ts).
+
+type Pages = ReturnType<typeof heldPages>;
+
+/** A held page's report (the same shape a page child returned). */
+function reportOf(done: PageStepDone): PageReport {
+  return done.report!;
+}
+
+/** The preview over the held pages: every page planned, a window at a time. */
+async function planHeldPages(
+  input: ImportInput,
+  state: ImportState,
+  held: HeldPages,
+  scan: DirectoryScan,
+  rules: GroupRules,
+  pages: Pages,
+  publish: () => void,
+): Promise<boolean> {
+  await pages.run({
+    step: 'plan',
+    // Planning only reads JumpCloud, so twice the window keeps the worker's activity slots busy.
+    window: Math.min(2 * input.pagesInFlight, 40),
+    hasNext: () => held.planned < held.offsets.length,
+    next: () => held.offsets[held.planned++]!,
+    command: (offset) => ({
+      step: 'plan',
+      request: {
+        ...pageRequest(input, state, scan, rules, offset),
+        dryRun: true,
+        groupRules: rules,
+        supervisorCycle: scan.supervisorCycle,
+        mode: 'plan',
+      },
+    }),
+    onDone: (done) => recordPlanned(input, state, reportOf(done), publish),
+    shouldPause: () => historyIsLarge(input),
+  });
+  if (held.planned < held.offsets.length) return false;
+  sortPlannedOffsets(state.plan!);
+  return true;
+}
+
+/** Applies the held pages the preview found something to write on. */
+async function applyHeldPages(
+  input: ImportInput,
+  state: ImportState,
+  held: HeldPages,
+  scan: DirectoryScan,
+  groups: EnsuredGroups,
+  rules: GroupRules,
+  pages: Pages,
+  publish: () => void,
+): Promise<boolean> {
+  const plan = state.plan!;
+  await pages.run({
+    step: 'apply',
+    window: input.pagesInFlight,
+    hasNext: () => plan.applyStarted < plan.offsetsToApply.length,
+    next: () => plan.offsetsToApply[plan.applyStarted++]!,
+    command: (offset) => ({
+      step: 'apply',
+      request: { ...pageRequest(input, state, scan, groups, offset), groupRules: rules },
+    }),
+    onDone: (done) => recordApplied(state, reportOf(done), publish),
+    shouldPause: () => historyIsLarge(input),
+  });
+  return plan.applyStarted >= plan.offsetsToApply.length;
+}
+
+/**
+ * Links managers on the held pages (all of them when the run creates users, else only those
+ * the preview saw a change on), then releases the pages with nothing left to do.
+ */
+async function linkHeldManagers(
+  input: ImportInput,
+  state: ImportState,
+  held: HeldPages,
+  scan: DirectoryScan,
+  pages: Pages,
+): Promise<boolean> {
+  const plan = state.plan!;
+  const list = plan.offsetsToLink && plan.counts.created === 0 ? plan.offsetsToLink : held.offsets;
+  await pages.run({
+    step: 'link',
+    window: input.pagesInFlight,
+    hasNext: () => state.nextManagerOffset < list.length,
+    next: () => list[state.nextManagerOffset++]!,
+    command: () => ({
+      step: 'link',
+      request: {
+        supervisorCycle: scan.supervisorCycle,
+        dryRun: input.dryRun,
+        ...(state.sync?.updatedSince ? { updatedSince: state.sync.updatedSince } : {}),
+      },
+    }),
+    onDone: (done) => recordLinks(state, done.links!),
+    shouldPause: () => historyIsLarge(input),
+  });
+  if (state.nextManagerOffset < list.length) return false;
+  // A page ends after its managers; the others are told to end.
+  return pages.release(held, new Set(list), () => historyIsLarge(input));
+}
+
+/**
+ * How long a held page waits for its next step before ending by itself: long enough for any
+ * approval (the run waits at most the approval timeout), short enough that the pages of a
+ * terminated import do not linger.
+ */
+function pageIdleTimeoutMs(input: ImportInput): number {
+  const approval = input.safeguards ? (parseDuration(input.safeguards.approvalTimeout) ?? 0) : 0;
+  return approval + 7 * 24 * 3_600_000;
 }

@@ -110,7 +110,7 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
  * One durable timer per staged user with a hire date ahead (started, or moved when the date
  * changed); a user suspended before their start (a cancelled hire) has theirs cancelled.
  */
-async function keepActivationTimers(
+export async function keepActivationTimers(
   results: EmployeeResult[],
   activation: ActivationSettings,
 ): Promise<void> {
@@ -130,7 +130,7 @@ async function keepActivationTimers(
 }
 
 /** What the page activities (settling, planning) are asked: the page and the rules. */
-function pageActivityRequest(request: PageRequest): SettlePageRequest {
+export function pageActivityRequest(request: PageRequest): SettlePageRequest {
   return {
     offset: request.offset,
     limit: request.limit,
@@ -172,7 +172,7 @@ async function planOnePage(request: PageRequest): Promise<PageReport> {
   };
 }
 
-async function stageOne(
+export async function stageOne(
   employee: PageEmployee,
   options: Omit<Parameters<Activities['stageEmployee']>[0], 'employee'>,
 ): Promise<EmployeeResult> {
@@ -195,6 +195,6 @@ async function stageOne(
 }
 
 /** Only employees who are (or stay) in JumpCloud join groups; the activity decides that. */
-function groupsFor(employee: PageEmployee, request: PageRequest): string[] {
+export function groupsFor(employee: PageEmployee, request: PageRequest): string[] {
   return groupIdsFor(employee, request);
 }

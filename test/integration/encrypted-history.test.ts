@@ -10,7 +10,7 @@ import { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { dataConverterFor } from '../../codec/data-converter.js';
 import { parseKeyRing } from '../../codec/keys.js';
-import { pageWorkflowId } from '../../workflows/import-api.js';
+import { directoryPageWorkflowId } from '../../workflows/directory-page-api.js';
 import { importEmployees } from '../../workflows/index.js';
 import { historyText } from '../helpers/history-text.js';
 import { startImportEnv } from '../helpers/import-env.js';
@@ -33,12 +33,12 @@ test('an encrypted import leaves no employee data readable in history', async (t
   );
   assert.ok(report.counts.created > 0, 'the client with the keys reads the result');
 
-  // Raw (undecoded) histories of the parent and the page child.
+  // Raw (undecoded) histories of the parent and the first page it read and held.
   const raw = new Client({ connection }); // no codec: sees what the server stores
   const histories = [
     historyToJSON(await raw.workflow.getHandle(workflowId).fetchHistory()),
     historyToJSON(
-      await raw.workflow.getHandle(pageWorkflowId(workflowId, report.firstRunId, 0)).fetchHistory(),
+      await raw.workflow.getHandle(directoryPageWorkflowId(workflowId, report.firstRunId, 0)).fetchHistory(),
     ),
   ]
     .map(historyText)

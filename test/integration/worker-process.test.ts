@@ -159,7 +159,7 @@ describe('the worker and CLI processes', () => {
       .find((l) => l.msg === 'employee staged' && l.personioId === personioId);
     assert.ok(line, `an info line about employee ${personioId}`);
     assert.equal(line.level, 30, 'at info level');
-    assert.match(String(line.workflowId), /\/page-0$/, 'with the workflow id');
+    assert.match(String(line.workflowId), /\/read-0$/, 'with the workflow id (the page it belongs to)');
   });
 
   it('exports Prometheus metrics that match the report', async () => {

@@ -26,7 +26,8 @@ import { createWorker } from '../../worker/create-worker.js';
 import { createImportDeps } from '../../worker/import-deps.js';
 import { TEST_POLICY } from '../helpers/test-policy.js';
 import { installRuntime } from '../../worker/runtime.js';
-import { approveUpdate, pageWorkflowId, planWorkflowId, progressQuery } from '../../workflows/import-api.js';
+import { approveUpdate, progressQuery } from '../../workflows/import-api.js';
+import { directoryPageWorkflowId } from '../../workflows/directory-page-api.js';
 import { rescheduleActivationSignal } from '../../workflows/activate-on-hire-date.js';
 import { activateOnHireDate, importEmployees, ping } from '../../workflows/index.js';
 
@@ -66,9 +67,10 @@ const scenarios: Record<string, Scenario> = {
         ],
       });
       const report = await worker.runUntil(handle.result());
+      // Runs before each page was read once: import-first-run.json and import-page.json (kept).
       return [
-        { file: 'import-first-run', workflowId, runId: handle.firstExecutionRunId },
-        { file: 'import-page', workflowId: pageWorkflowId(workflowId, report.firstRunId, 0) },
+        { file: 'import-held-first-run', workflowId, runId: handle.firstExecutionRunId },
+        { file: 'directory-page', workflowId: directoryPageWorkflowId(workflowId, report.firstRunId, 0) },
       ];
     });
   },
@@ -126,15 +128,16 @@ const scenarios: Record<string, Scenario> = {
       // The applied page with the most history: it holds the new hire's activation timer.
       let applied = { workflowId: '', events: 0 };
       for await (const page of client.workflow.list({
-        query: `WorkflowId STARTS_WITH "${workflowId}/" AND WorkflowType = "importPage"`,
+        query: `WorkflowId STARTS_WITH "${workflowId}/" AND WorkflowType = "directoryPage"`,
       })) {
-        if (page.workflowId.includes('/page-') && page.historyLength > applied.events)
+        if (page.historyLength > applied.events)
           applied = { workflowId: page.workflowId, events: page.historyLength };
       }
+      // Runs before each page was read once: import-approved.json, import-plan-page.json and
+      // import-apply-page.json (kept).
       return [
-        { file: 'import-approved', workflowId, runId: firstExecutionRunId },
-        { file: 'import-plan-page', workflowId: planWorkflowId(workflowId, report.firstRunId, 0) },
-        { file: 'import-apply-page', workflowId: applied.workflowId },
+        { file: 'import-held-approved', workflowId, runId: firstExecutionRunId },
+        { file: 'directory-page-applied', workflowId: applied.workflowId },
       ];
     });
   },

@@ -1,0 +1,77 @@
+/**
+ * How the import talks to the pages it read: each page of the directory, read once from
+ * Personio, is held by a workflow of its own (workflows/directory-page.ts) for the whole run.
+ * The import sends it the next step (plan, apply, link managers, release) and the page
+ * answers with a signal when the step is done. Shared by the workflows, the directory read
+ * activity that starts the pages, and the CLI's report.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { FetchedPage } from '../activities/fetch-page.js';
+import type { ManagerLinks } from '../activities/link-managers.js';
+import type { DirectoryEntry } from '../domain/directory-scan.js';
+import type { EmployeeResult } from '../domain/outcomes.js';
+import { runKey, type PageReport } from './import-api.js';
+import type { PageRequest } from './import-page.js';
+
+export const DIRECTORY_PAGE_WORKFLOW_TYPE = 'directoryPage';
+
+/** A page as read: `…/read-<offset>` beside the run's other pages, named after its first run. */
+export function directoryPageWorkflowId(
+  importWorkflowId: string,
+  firstRunId: string,
+  offset: number,
+): string {
+  return `${importWorkflowId}/${firstRunId.slice(0, 8)}/read-${offset}`;
+}
+
+/** The slim facts of one employee the directory checks need (duplicate emails, cycles, usernames). */
+export interface PageEntry extends DirectoryEntry {
+  /** '' when the employee would not be created (only they compete for a username). */
+  baseUsername: string;
+}
+
+export interface DirectoryPageInput {
+  /** The import to answer (its workflow id: signals reach whichever run is current). */
+  importWorkflowId: string;
+  offset: number;
+  /** The page exactly as read (malformed records already turned into `skipped`). */
+  page: FetchedPage;
+  /** What the directory checks need from this page (the read activity rebuilds from it on retry). */
+  entries: PageEntry[];
+  /** A page nobody sends a step to for this long ends by itself (an import that was terminated). */
+  idleTimeoutMs: number;
+}
+
+/** The next step for a page. `last`: the page's work in this run ends with this step. */
+export type PageCommand =
+  | { step: 'plan'; request: PageRequest }
+  | { step: 'apply'; request: PageRequest }
+  | { step: 'link'; request: { supervisorCycle: number[]; dryRun: boolean; updatedSince?: string | null } }
+  | { step: 'release' };
+
+export type PageStep = 'plan' | 'apply' | 'link';
+
+/** A page's answer: the same report a page child returned before pages were held. */
+export interface PageStepDone {
+  offset: number;
+  step: PageStep;
+  report?: PageReport;
+  links?: ManagerLinks;
+}
+
+/** What a page did in its run: its full plan and, when applied, every employee's outcome. */
+export interface HeldPageReport {
+  offset: number;
+  /** Every employee of the page once, as planned (the preview's detail). */
+  planned: EmployeeResult[] | null;
+  /** Every employee of the page once, as applied; null when the page was not applied. */
+  applied: EmployeeResult[] | null;
+  links: ManagerLinks | null;
+}
+
+export const pageCommandSignal = defineSignal<[PageCommand]>('pageCommand');
+export const pageStepDoneSignal = defineSignal<[PageStepDone]>('pageStepDone');
+/** The directory checks' facts of this page (the read activity asks on a retry, instead of Personio). */
+export const pageEntriesQuery = defineQuery<PageEntry[]>('pageEntries');
+/** The page's plan and outcomes so far (the CLI's report of a run still waiting or running). */
+export const pageReportQuery = defineQuery<HeldPageReport>('pageReport');

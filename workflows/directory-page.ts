@@ -1,0 +1,158 @@
+/**
+ * One page of the directory, read once from Personio and held for the whole run.
+ *
+ * The directory read (activities/read-directory.ts) starts one of these per page with the
+ * page as read; from then on nothing reads that page from Personio again. The import sends
+ * each page its steps in turn — plan (the preview), apply (stage each employee), link
+ * managers — and the page answers each with a signal carrying the same report a page child
+ * gave before. The page's history holds its full plan and outcomes (the CLI's report reads
+ * them through `pageReport`, or the result once the page has ended); the import's own
+ * history gets counts and problems only, so it stays small however large the directory.
+ *
+ * A page ends when its last step is done (managers linked), when the import releases it (a
+ * page with nothing left to do, a rejected or cancelled run), or, if the import was
+ * terminated and can no longer say, after `idleTimeoutMs` without a step.
+ */
+import { condition, getExternalWorkflowHandle, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { FetchedPage } from '../activities/fetch-page.js';
+import { countOutcomes, isProblem, type EmployeeResult } from '../domain/outcomes.js';
+import { shortCall } from './activity-options.js';
+import {
+  pageCommandSignal,
+  pageEntriesQuery,
+  pageReportQuery,
+  pageStepDoneSignal,
+  type DirectoryPageInput,
+  type HeldPageReport,
+  type PageCommand,
+  type PageStepDone,
+} from './directory-page-api.js';
+import type { PageReport } from './import-api.js';
+import {
+  groupsFor,
+  keepActivationTimers,
+  pageActivityRequest,
+  stageOne,
+  type PageRequest,
+} from './import-page.js';
+
+const { planPage, fetchAndSettlePage, linkManagersForPage } = proxyActivities<Activities>(shortCall);
+
+export async function directoryPage(input: DirectoryPageInput): Promise<HeldPageReport> {
+  const held: HeldPageReport = { offset: input.offset, planned: null, applied: null, links: null };
+  const commands: PageCommand[] = [];
+  setHandler(pageCommandSignal, (command) => void commands.push(command));
+  setHandler(pageEntriesQuery, () => input.entries);
+  setHandler(pageReportQuery, () => held);
+  const importRun = getExternalWorkflowHandle(input.importWorkflowId);
+
+  for (;;) {
+    if (!(await condition(() => commands.length > 0, input.idleTimeoutMs))) {
+      log.warn('page ended: no step from the import in time', { offset: input.offset });
+      break;
+    }
+    const command = commands.shift()!;
+    if (command.step === 'release') break;
+    let done: PageStepDone;
+    if (command.step === 'plan')
+      done = { offset: input.offset, step: 'plan', report: await plan(command.request) };
+    else if (command.step === 'apply')
+      done = { offset: input.offset, step: 'apply', report: await apply(command.request) };
+    else done = { offset: input.offset, step: 'link', links: await link(command.request) };
+    try {
+      await importRun.signal(pageStepDoneSignal, done);
+    } catch (err) {
+      // The import is gone (terminated): nobody waits for this page any more.
+      log.warn('page ended: the import no longer runs', { offset: input.offset, error: String(err) });
+      break;
+    }
+    if (command.step === 'link') break; // managers are a page's last step
+  }
+  return held;
+
+  /** The page as this run reads it: a delta run plans only the employees changed since its watermark. */
+  function pageFor(updatedSince: string | null | undefined): FetchedPage {
+    if (!updatedSince) return input.page;
+    const since = Date.parse(updatedSince);
+    return {
+      ...input.page,
+      employees: input.page.employees.filter(
+        (e) => e.lastModifiedAt === null || !(Date.parse(e.lastModifiedAt) < since),
+      ),
+      // A malformed record has no trustworthy modification time: a full run reports it.
+      skipped: [],
+    };
+  }
+
+  async function plan(request: PageRequest): Promise<PageReport> {
+    const page = pageFor(request.updatedSince);
+    const planned = await planPage({
+      ...pageActivityRequest(request),
+      dryRun: true,
+      groupRules: request.groupRules!,
+      idSuffixedUsernames: request.idSuffixedUsernames,
+      supervisorCycle: request.supervisorCycle ?? [],
+      page,
+    });
+    held.planned = planned.results;
+    return {
+      offset: input.offset,
+      results: planned.results.filter(isProblem),
+      counts: countOutcomes(planned.results),
+      totalElements: page.totalElements,
+      planned: {
+        writes: planned.writes,
+        importedUsers: planned.importedUsers,
+        managerChanges: planned.managerChanges,
+        fullPlanInActivity: true,
+      },
+    };
+  }
+
+  async function apply(request: PageRequest): Promise<PageReport> {
+    const page = await fetchAndSettlePage({
+      ...pageActivityRequest(request),
+      page: pageFor(request.updatedSince),
+    });
+    const heldBack = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
+    const idSuffixed = new Set(request.idSuffixedUsernames);
+    const staged = await Promise.all(
+      page.employees.map((employee) =>
+        stageOne(employee, {
+          heldBackReason: heldBack.get(employee.personioId),
+          idSuffixedUsername: idSuffixed.has(employee.personioId),
+          groupIds: groupsFor(employee, request),
+          createState: request.createState,
+          allowReactivation: request.allowReactivation,
+          dryRun: request.dryRun,
+          ...(request.groupRules ? { groupRules: request.groupRules } : {}),
+          ...(request.activation ? { activation: request.activation } : {}),
+        }),
+      ),
+    );
+    const results: EmployeeResult[] = [...page.skipped, ...page.settled, ...staged];
+    if (request.activation) await keepActivationTimers(results, request.activation);
+    held.applied = results;
+    return {
+      offset: input.offset,
+      // The import keeps a bounded list of problems; the rest stay here (pageReport).
+      results: results.filter(isProblem),
+      counts: countOutcomes(results),
+      totalElements: page.totalElements,
+    };
+  }
+
+  async function link(request: Extract<PageCommand, { step: 'link' }>['request']) {
+    const employees = pageFor(request.updatedSince).employees;
+    const links = await linkManagersForPage({
+      offset: input.offset,
+      limit: employees.length,
+      supervisorCycle: request.supervisorCycle,
+      dryRun: request.dryRun,
+      pairs: employees.map((e) => ({ personioId: e.personioId, supervisorId: e.supervisorId })),
+    });
+    held.links = links;
+    return links;
+  }
+}
