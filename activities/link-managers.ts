@@ -10,7 +10,7 @@ import { parseEmployee } from '../domain/personio-record.js';
 import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
 import { lookUp } from './page-plan.js';
-import type { PersonioClient } from '../clients/personio.js';
+import type { PersonioReader } from './deps.js';
 
 export interface ManagerNote {
   personioId: number;
@@ -125,7 +125,7 @@ function previousLinkPlan(): LinkPlan {
 
 /** Runs recorded before pages were held read the page's supervisors here. */
 async function readPairs(
-  personio: PersonioClient,
+  personio: PersonioReader,
   request: LinkManagersRequest,
 ): Promise<{ personioId: number; supervisorId: number | null }[]> {
   const page = await personio.listEmployees({
