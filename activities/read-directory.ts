@@ -9,7 +9,7 @@
  * A retry resumes: the heartbeat lists the pages already handed over, and their facts are
  * asked of the page workflows (a query), not of Personio again.
  */
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import PQueue from 'p-queue';
 import { DEFAULT_MAPPING, mappedCustomKeys } from '../domain/attribute-mapping.js';
@@ -24,9 +24,11 @@ import {
   DIRECTORY_PAGE_WORKFLOW_TYPE,
   directoryPageWorkflowId,
   pageEntriesQuery,
+  pageSealRequest,
   type DirectoryPageInput,
   type PageEntry,
 } from '../workflows/directory-page-api.js';
+import { sealState } from './carried-state.js';
 import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
 import { toFetchedPage, type PageEmployee } from './fetch-page.js';
@@ -61,6 +63,15 @@ const QUERY_CONCURRENCY = 8;
 
 export function createReadDirectoryActivities(deps: Partial<ImportDeps>) {
   const customKeys = mappedCustomKeys(deps.mapping ?? DEFAULT_MAPPING);
+  const sealKeys = () => {
+    if (!deps.sealKeys)
+      throw ApplicationFailure.create({
+        type: 'ForgedState',
+        message: 'this worker has no key to seal the pages it reads; see the README’s Configuration section',
+        nonRetryable: true,
+      });
+    return deps.sealKeys;
+  };
   return {
     async readDirectory(request: ReadDirectoryRequest): Promise<DirectoryRead> {
       const personio = required(deps.personio, 'Personio client');
@@ -81,11 +92,14 @@ export function createReadDirectoryActivities(deps: Partial<ImportDeps>) {
           input: Omit<DirectoryPageInput, 'entries'>,
         ) => {
           const entries = employees.map(entryOf);
+          const unsealed: DirectoryPageInput = { ...input, entries };
+          // Sealed by the worker: the page refuses to act on a page of anyone else's making.
+          const seal = sealState(sealKeys(), pageSealRequest(pageId(offset), unsealed));
           try {
             await client.workflow.start(DIRECTORY_PAGE_WORKFLOW_TYPE, {
               workflowId: pageId(offset),
               taskQueue,
-              args: [{ ...input, entries } satisfies DirectoryPageInput],
+              args: [{ ...unsealed, seal } satisfies DirectoryPageInput],
             });
             entriesByOffset.set(offset, entries);
           } catch (err) {
@@ -106,6 +120,7 @@ export function createReadDirectoryActivities(deps: Partial<ImportDeps>) {
           const fetched = toFetchedPage(page.records, offset, page.totalElements, customKeys);
           await hold(offset, fetched.employees, {
             importWorkflowId: request.importWorkflowId,
+            firstRunId: request.firstRunId,
             offset,
             page: fetched,
             idleTimeoutMs: request.idleTimeoutMs,

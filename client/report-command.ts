@@ -148,7 +148,16 @@ export async function collectStoppedRun(client: Client, workflowId: string): Pro
       const [kind, offsetText] = child.workflowId.slice(prefix.length).split('-');
       const offset = Number(offsetText);
       const handle = client.workflow.getHandle(child.workflowId, child.runId);
-      if (kind === 'page') {
+      if (kind === 'read') {
+        // A page this run read and held: what it applied, else its plan when it had nothing to write.
+        const held = await (
+          child.status.name === 'RUNNING'
+            ? handle.query(pageReportQuery)
+            : (handle.result() as Promise<HeldPageReport>)
+        ).catch(() => null);
+        const results = held?.applied ?? (held && held.plannedWrites === false ? held.planned : null);
+        if (results) pages.push({ offset, results });
+      } else if (kind === 'page') {
         const results =
           child.status.name === 'COMPLETED'
             ? ((await handle.result()) as PageReport).results

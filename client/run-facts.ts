@@ -16,6 +16,7 @@ import {
   type OutcomeCounts,
 } from '../domain/outcomes.js';
 import { pageProgressQuery, progressQuery, runKey } from '../workflows/import-api.js';
+import { directoryPageWorkflowId } from '../workflows/directory-page-api.js';
 import { rootCauseMessage } from './failure-message.js';
 
 export interface LiveProgress {
@@ -37,7 +38,10 @@ export async function firstRunIdOf(client: Client, workflowId: string): Promise<
 export async function liveProgress(client: Client, workflowId: string): Promise<LiveProgress> {
   const handle = client.workflow.getHandle(workflowId);
   const progress = await handle.query(progressQuery).catch(() => null);
-  const unfinishedPages = await unfinishedPagesOf(client, workflowId);
+  const unfinishedPages =
+    progress?.applyingOffsets && progress.firstRunId
+      ? await applyingHeldPages(client, workflowId, progress.firstRunId, progress.applyingOffsets)
+      : await unfinishedPagesOf(client, workflowId);
   let counts = progress?.counts ?? emptyOutcomeCounts();
   // While previewing, progress is the preview's: nothing was written yet.
   if (progress?.phase !== 'planning')
@@ -67,6 +71,26 @@ async function unfinishedPagesOf(
         pages.push({ workflowId: child.workflowId, status: child.status.name, results: page.results });
     }
     if (pages.length > 0) break;
+  }
+  return pages;
+}
+
+/** The held pages being applied (the import names them): each answers with what it finished. */
+async function applyingHeldPages(
+  client: Client,
+  workflowId: string,
+  firstRunId: string,
+  offsets: readonly number[],
+): Promise<LiveProgress['unfinishedPages']> {
+  const pages: LiveProgress['unfinishedPages'] = [];
+  for (const offset of offsets) {
+    const id = directoryPageWorkflowId(workflowId, firstRunId, offset);
+    const page = await client.workflow
+      .getHandle(id)
+      .query(pageProgressQuery)
+      .catch(() => null);
+    if (page && page.results.length > 0)
+      pages.push({ workflowId: id, status: 'RUNNING', results: page.results });
   }
   return pages;
 }

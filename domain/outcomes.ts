@@ -98,6 +98,8 @@ export interface ImportProgress {
   /** How many pages the run read and holds (workflows/directory-page.ts); absent in older runs. */
   heldPages?: number;
   pageSize?: number;
+  /** Held pages being applied right now (their finished employees are not counted yet). */
+  applyingOffsets?: number[];
 }
 
 /** The report keeps at most this many skipped/failed entries, so the result stays small. */

@@ -6,6 +6,7 @@
  * activity that starts the pages, and the CLI's report.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { SealRequest, StateSeal } from '../activities/carried-state.js';
 import type { FetchedPage } from '../activities/fetch-page.js';
 import type { ManagerLinks } from '../activities/link-managers.js';
 import type { DirectoryEntry } from '../domain/directory-scan.js';
@@ -33,6 +34,8 @@ export interface PageEntry extends DirectoryEntry {
 export interface DirectoryPageInput {
   /** The import to answer (its workflow id: signals reach whichever run is current). */
   importWorkflowId: string;
+  /** The import's first run: its steps are sealed for it. */
+  firstRunId: string;
   offset: number;
   /** The page exactly as read (malformed records already turned into `skipped`). */
   page: FetchedPage;
@@ -40,14 +43,45 @@ export interface DirectoryPageInput {
   entries: PageEntry[];
   /** A page nobody sends a step to for this long ends by itself (an import that was terminated). */
   idleTimeoutMs: number;
+  /**
+   * The worker's seal over all of the above (activities/carried-state.ts): a page started by
+   * anyone else, or with a page of their making, is refused before it does anything.
+   */
+  seal?: StateSeal;
 }
 
-/** The next step for a page. `last`: the page's work in this run ends with this step. */
+/** What a held page's seal covers: the page as read, for that page of that import. */
+export function pageSealRequest(pageWorkflowId: string, input: DirectoryPageInput): SealRequest {
+  const { seal: _seal, ...sealed } = input;
+  return { workflowId: pageWorkflowId, runId: 'directory-page', input: null, state: sealed };
+}
+
+/**
+ * What a step's seal covers: the step and its request, for the import's run (the offset is
+ * the page's own, so one seal serves every page of a step).
+ */
+export function stepSealRequest(
+  importWorkflowId: string,
+  firstRunId: string,
+  step: PageStep,
+  request: unknown,
+): SealRequest {
+  const { offset: _offset, ...rest } = (request ?? {}) as Record<string, unknown>;
+  return { workflowId: importWorkflowId, runId: firstRunId, input: `page-step:${step}`, state: rest };
+}
+
+/** The next step for a page, sealed by the import's worker (a forged step is ignored). */
 export type PageCommand =
-  | { step: 'plan'; request: PageRequest }
-  | { step: 'apply'; request: PageRequest }
-  | { step: 'link'; request: { supervisorCycle: number[]; dryRun: boolean; updatedSince?: string | null } }
+  | { step: 'plan'; request: PageRequest; seal: StateSeal }
+  | { step: 'apply'; request: PageRequest; seal: StateSeal }
+  | { step: 'link'; request: LinkStepRequest; seal: StateSeal }
   | { step: 'release' };
+
+export interface LinkStepRequest {
+  supervisorCycle: number[];
+  dryRun: boolean;
+  updatedSince?: string | null;
+}
 
 export type PageStep = 'plan' | 'apply' | 'link';
 
@@ -64,6 +98,8 @@ export interface HeldPageReport {
   offset: number;
   /** Every employee of the page once, as planned (the preview's detail). */
   planned: EmployeeResult[] | null;
+  /** Whether applying the page would write anything (a page without writes is done when planned). */
+  plannedWrites?: boolean;
   /** Every employee of the page once, as applied; null when the page was not applied. */
   applied: EmployeeResult[] | null;
   links: ManagerLinks | null;

@@ -13,22 +13,34 @@
  * page with nothing left to do, a rejected or cancelled run), or, if the import was
  * terminated and can no longer say, after `idleTimeoutMs` without a step.
  */
-import { condition, getExternalWorkflowHandle, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { FetchedPage } from '../activities/fetch-page.js';
 import { countOutcomes, isProblem, type EmployeeResult } from '../domain/outcomes.js';
-import { shortCall } from './activity-options.js';
+import { shortCall, workerCheck } from './activity-options.js';
 import {
   pageCommandSignal,
   pageEntriesQuery,
   pageReportQuery,
+  pageSealRequest,
   pageStepDoneSignal,
+  stepSealRequest,
   type DirectoryPageInput,
   type HeldPageReport,
+  type LinkStepRequest,
   type PageCommand,
   type PageStepDone,
 } from './directory-page-api.js';
-import type { PageReport } from './import-api.js';
+import { pageProgressQuery, type PageReport } from './import-api.js';
 import {
   groupsFor,
   keepActivationTimers,
@@ -38,6 +50,7 @@ import {
 } from './import-page.js';
 
 const { planPage, fetchAndSettlePage, linkManagersForPage } = proxyActivities<Activities>(shortCall);
+const { checkCarriedState } = proxyLocalActivities<Activities>(workerCheck);
 
 export async function directoryPage(input: DirectoryPageInput): Promise<HeldPageReport> {
   const held: HeldPageReport = { offset: input.offset, planned: null, applied: null, links: null };
@@ -45,7 +58,22 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
   setHandler(pageCommandSignal, (command) => void commands.push(command));
   setHandler(pageEntriesQuery, () => input.entries);
   setHandler(pageReportQuery, () => held);
+  // The employees of an apply in progress that the import has not counted yet, for `status`
+  // and `cancel` (client/run-facts.ts): empty once the page has answered.
+  let applying: EmployeeResult[] = [];
+  setHandler(pageProgressQuery, () => ({ offset: input.offset, results: applying }));
   const importRun = getExternalWorkflowHandle(input.importWorkflowId);
+  // Only a page its import's worker read and sealed acts (anyone can start a workflow).
+  const forged = await checkCarriedState({
+    ...pageSealRequest(workflowInfo().workflowId, input),
+    seal: input.seal,
+  });
+  if (forged !== null)
+    throw ApplicationFailure.create({
+      type: 'ForgedState',
+      message: `Refused: ${forged}. Pages are read and started by an import only.`,
+      nonRetryable: true,
+    });
 
   for (;;) {
     if (!(await condition(() => commands.length > 0, input.idleTimeoutMs))) {
@@ -54,6 +82,15 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
     }
     const command = commands.shift()!;
     if (command.step === 'release') break;
+    // A step is taken only with its import's seal (anyone can signal a workflow).
+    const refused = await checkCarriedState({
+      ...stepSealRequest(input.importWorkflowId, input.firstRunId, command.step, command.request),
+      seal: command.seal,
+    });
+    if (refused !== null) {
+      log.warn('page step refused', { offset: input.offset, step: command.step, reason: refused });
+      continue;
+    }
     let done: PageStepDone;
     if (command.step === 'plan')
       done = { offset: input.offset, step: 'plan', report: await plan(command.request) };
@@ -62,6 +99,7 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
     else done = { offset: input.offset, step: 'link', links: await link(command.request) };
     try {
       await importRun.signal(pageStepDoneSignal, done);
+      applying = [];
     } catch (err) {
       // The import is gone (terminated): nobody waits for this page any more.
       log.warn('page ended: the import no longer runs', { offset: input.offset, error: String(err) });
@@ -96,6 +134,7 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
       page,
     });
     held.planned = planned.results;
+    held.plannedWrites = planned.writes;
     return {
       offset: input.offset,
       results: planned.results.filter(isProblem),
@@ -115,6 +154,7 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
       ...pageActivityRequest(request),
       page: pageFor(request.updatedSince),
     });
+    applying = [...page.skipped, ...page.settled];
     const heldBack = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
     const idSuffixed = new Set(request.idSuffixedUsernames);
     const staged = await Promise.all(
@@ -128,6 +168,9 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
           dryRun: request.dryRun,
           ...(request.groupRules ? { groupRules: request.groupRules } : {}),
           ...(request.activation ? { activation: request.activation } : {}),
+        }).then((result) => {
+          applying.push(result);
+          return result;
         }),
       ),
     );
@@ -143,7 +186,7 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
     };
   }
 
-  async function link(request: Extract<PageCommand, { step: 'link' }>['request']) {
+  async function link(request: LinkStepRequest) {
     const employees = pageFor(request.updatedSince).employees;
     const links = await linkManagersForPage({
       offset: input.offset,

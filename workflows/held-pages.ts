@@ -49,9 +49,16 @@ export function heldPages(importWorkflowId: string, firstRunId: string) {
   const page = (offset: number) =>
     getExternalWorkflowHandle(directoryPageWorkflowId(importWorkflowId, firstRunId, offset));
 
+  // The pages of the step in progress that have not answered yet (for the progress query).
+  let waiting = new Set<number>();
+  let waitingStep: PageStep | null = null;
   return {
+    /** The pages working on a step right now, and which step. */
+    inFlight: () => ({ step: waitingStep, offsets: [...waiting] }),
+
     async run(r: StepRun): Promise<void> {
-      const waiting = new Set<number>();
+      waiting = new Set<number>();
+      waitingStep = r.step;
       while (waiting.size > 0 || (r.hasNext() && !r.shouldPause())) {
         const sends: Promise<void>[] = [];
         while (waiting.size < r.window && r.hasNext() && !r.shouldPause()) {

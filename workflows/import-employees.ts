@@ -69,7 +69,7 @@ import {
 } from './import-api.js';
 import { importPage, type PageRequest } from './import-page.js';
 import { heldPages, type HeldPages } from './held-pages.js';
-import type { PageStepDone } from './directory-page-api.js';
+import { stepSealRequest, type PageStep, type PageStepDone } from './directory-page-api.js';
 import { nextSyncState, parseDuration, resolveSyncWindow, type SyncWindow } from './sync-window.js';
 
 const { checkCredentials } = proxyActivities<Activities>(credentialCheck);
@@ -205,7 +205,13 @@ export async function importEmployees(
           ? { reasons: state.approval.reasons, expiresAt: state.approval.expiresAt }
           : null,
       firstRunId: workflowInfo().firstExecutionRunId,
-      ...(state.held ? { heldPages: state.held.offsets.length, pageSize: input.pageSize } : {}),
+      ...(state.held
+        ? {
+            heldPages: state.held.offsets.length,
+            pageSize: input.pageSize,
+            applyingOffsets: pages.inFlight().step === 'apply' ? pages.inFlight().offsets : [],
+          }
+        : {}),
     };
   });
   // The safeguards' decision: accepted only while this run waits for one.
@@ -875,22 +881,21 @@ async function planHeldPages(
   pages: Pages,
   publish: () => void,
 ): Promise<boolean> {
+  const request = {
+    ...pageRequest(input, state, scan, rules, 0),
+    dryRun: true,
+    groupRules: rules,
+    supervisorCycle: scan.supervisorCycle,
+    mode: 'plan' as const,
+  };
+  const seal = await sealStep('plan', request);
   await pages.run({
     step: 'plan',
     // Planning only reads JumpCloud, so twice the window keeps the worker's activity slots busy.
     window: Math.min(2 * input.pagesInFlight, 40),
     hasNext: () => held.planned < held.offsets.length,
     next: () => held.offsets[held.planned++]!,
-    command: (offset) => ({
-      step: 'plan',
-      request: {
-        ...pageRequest(input, state, scan, rules, offset),
-        dryRun: true,
-        groupRules: rules,
-        supervisorCycle: scan.supervisorCycle,
-        mode: 'plan',
-      },
-    }),
+    command: (offset) => ({ step: 'plan', request: { ...request, offset }, seal }),
     onDone: (done) => recordPlanned(input, state, reportOf(done), publish),
     shouldPause: () => historyIsLarge(input),
   });
@@ -911,15 +916,14 @@ async function applyHeldPages(
   publish: () => void,
 ): Promise<boolean> {
   const plan = state.plan!;
+  const request = { ...pageRequest(input, state, scan, groups, 0), groupRules: rules };
+  const seal = await sealStep('apply', request);
   await pages.run({
     step: 'apply',
     window: input.pagesInFlight,
     hasNext: () => plan.applyStarted < plan.offsetsToApply.length,
     next: () => plan.offsetsToApply[plan.applyStarted++]!,
-    command: (offset) => ({
-      step: 'apply',
-      request: { ...pageRequest(input, state, scan, groups, offset), groupRules: rules },
-    }),
+    command: (offset) => ({ step: 'apply', request: { ...request, offset }, seal }),
     onDone: (done) => recordApplied(state, reportOf(done), publish),
     shouldPause: () => historyIsLarge(input),
   });
@@ -939,25 +943,30 @@ async function linkHeldManagers(
 ): Promise<boolean> {
   const plan = state.plan!;
   const list = plan.offsetsToLink && plan.counts.created === 0 ? plan.offsetsToLink : held.offsets;
+  const request = {
+    supervisorCycle: scan.supervisorCycle,
+    dryRun: input.dryRun,
+    ...(state.sync?.updatedSince ? { updatedSince: state.sync.updatedSince } : {}),
+  };
+  const seal = await sealStep('link', request);
   await pages.run({
     step: 'link',
     window: input.pagesInFlight,
     hasNext: () => state.nextManagerOffset < list.length,
     next: () => list[state.nextManagerOffset++]!,
-    command: () => ({
-      step: 'link',
-      request: {
-        supervisorCycle: scan.supervisorCycle,
-        dryRun: input.dryRun,
-        ...(state.sync?.updatedSince ? { updatedSince: state.sync.updatedSince } : {}),
-      },
-    }),
+    command: () => ({ step: 'link', request, seal }),
     onDone: (done) => recordLinks(state, done.links!),
     shouldPause: () => historyIsLarge(input),
   });
   if (state.nextManagerOffset < list.length) return false;
   // A page ends after its managers; the others are told to end.
   return pages.release(held, new Set(list), () => historyIsLarge(input));
+}
+
+/** The worker seals a step's request once; every page checks the seal before it acts. */
+function sealStep(step: PageStep, request: unknown): Promise<StateSeal> {
+  const { workflowId, firstExecutionRunId } = workflowInfo();
+  return sealCarriedState(stepSealRequest(workflowId, firstExecutionRunId, step, request));
 }
 
 /**

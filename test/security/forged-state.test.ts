@@ -128,4 +128,47 @@ describe('forged continue-as-new state', () => {
     assert.match(message, /a page runs only as a child of its import/);
     assert.deepEqual(env.jumpcloud.stats.snapshot().writes, writes, 'nothing written');
   });
+
+  it('refuses a held page of anyone else’s making (unsealed, or with a made-up seal)', async () => {
+    const writes = env.jumpcloud.stats.snapshot().writes;
+    const employee = {
+      personioId: 999001,
+      firstName: 'Mallory',
+      lastName: 'Forged',
+      email: 'mallory@evil.example',
+      status: 'active',
+      position: null,
+      supervisorId: null,
+      employmentType: null,
+      subcompany: null,
+      office: null,
+      department: null,
+      team: null,
+      costCenters: [],
+      hireDate: null,
+      terminationDate: null,
+      lastModifiedAt: null,
+      warnings: [],
+    };
+    const page = {
+      importWorkflowId: `${env.taskQueue}-x`,
+      firstRunId: 'x',
+      offset: 0,
+      page: { employees: [employee], skipped: [], totalElements: 1 },
+      entries: [],
+      idleTimeoutMs: 60_000,
+    };
+    // Unsealed, and with a made-up seal.
+    for (const [i, seal] of [undefined, { keyId: 'k', mac: 'AAAA' }].entries()) {
+      const message = await failure(
+        client.workflow.execute('directoryPage', {
+          taskQueue: env.taskQueue,
+          workflowId: `${env.taskQueue}-held-${i}`,
+          args: [{ ...page, ...(seal ? { seal } : {}) }],
+        }),
+      );
+      assert.match(message, /^Refused: .*Pages are read and started by an import only/);
+    }
+    assert.deepEqual(env.jumpcloud.stats.snapshot().writes, writes, 'nothing written');
+  });
 });
