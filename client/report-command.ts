@@ -149,13 +149,21 @@ export async function collectStoppedRun(client: Client, workflowId: string): Pro
       const offset = Number(offsetText);
       const handle = client.workflow.getHandle(child.workflowId, child.runId);
       if (kind === 'read') {
-        // A page this run read and held: what it applied, else its plan when it had nothing to write.
+        // A page this run read and held: what it applied (a page cut short by the cancel: the
+        // employees it finished), else its plan when it had nothing to write.
         const held = await (
-          child.status.name === 'RUNNING'
-            ? handle.query(pageReportQuery)
-            : (handle.result() as Promise<HeldPageReport>)
+          child.status.name === 'COMPLETED'
+            ? (handle.result() as Promise<HeldPageReport>)
+            : handle.query(pageReportQuery)
         ).catch(() => null);
-        const results = held?.applied ?? (held && held.plannedWrites === false ? held.planned : null);
+        const cutShort =
+          child.status.name === 'COMPLETED' || held?.applied
+            ? null
+            : await handle.query(pageProgressQuery).catch(() => null);
+        const results =
+          held?.applied ??
+          (cutShort && cutShort.results.length > 0 ? cutShort.results : null) ??
+          (held && held.plannedWrites === false ? held.planned : null);
         if (results) pages.push({ offset, results });
       } else if (kind === 'page') {
         const results =

@@ -22,7 +22,7 @@ export function directoryPageWorkflowId(
   firstRunId: string,
   offset: number,
 ): string {
-  return `${importWorkflowId}/${firstRunId.slice(0, 8)}/read-${offset}`;
+  return `${importWorkflowId}/${runKey(firstRunId, 'whole')}/read-${offset}`;
 }
 
 /** The slim facts of one employee the directory checks need (duplicate emails, cycles, usernames). */

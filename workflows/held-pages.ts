@@ -78,6 +78,23 @@ export function heldPages(importWorkflowId: string, firstRunId: string) {
     },
 
     /**
+     * The import was cancelled: the pages in the middle of a step are cancelled too (their
+     * activities stop, as a page child's did), and every other page is released.
+     */
+    async stop(held: HeldPages): Promise<void> {
+      const cut = [...waiting];
+      await Promise.all(
+        cut.map((offset) =>
+          page(offset)
+            .cancel()
+            .catch((err: unknown) => log.info('page already ended', { offset, error: String(err) })),
+        ),
+      );
+      held.released = 0;
+      await this.release(held, new Set(cut), () => false);
+    },
+
+    /**
      * Tells pages with nothing left to do in this run to end, from `held.released` on, skipping
      * `ended` (pages whose last step ended them). A page that already ended is not an error.
      */

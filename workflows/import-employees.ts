@@ -431,7 +431,7 @@ export async function importEmployees(
       enter('cancelled');
       // The pages this run holds are told to end (they are not its children, so they would wait).
       const held = state.held;
-      if (held) await CancellationScope.nonCancellable(() => pages.release(held, new Set(), () => false));
+      if (held) await CancellationScope.nonCancellable(() => pages.stop(held));
     }
     throw err;
   }
