@@ -8,13 +8,26 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ACTIVITY_RETRIES } from '../domain/metric-names.js';
 import { withKeepAlive } from './heartbeat.js';
 import { ApiError } from '../clients/api-error.js';
+import { UNEXPECTED_ANSWER_ATTEMPTS, UnexpectedAnswer } from '../clients/unexpected-answer.js';
 
 /** Failure types the workflows' retry policies treat as final. */
 export const CREDENTIALS_REJECTED = 'CredentialsRejected';
 export const REQUEST_REJECTED = 'RequestRejected';
 
-export function toActivityFailure(err: unknown): unknown {
+/** Failure type of an API answer of the wrong shape (clients/unexpected-answer.ts). */
+export const UNEXPECTED_ANSWER = 'UnexpectedAnswer';
+
+export function toActivityFailure(err: unknown, attempt = 1): unknown {
   if (!(err instanceof ApiError)) return err;
+  if (err instanceof UnexpectedAnswer) {
+    // A shape may be a passing glitch (a proxy's error page): a few tries, then final.
+    const final = attempt >= UNEXPECTED_ANSWER_ATTEMPTS;
+    return ApplicationFailure.create({
+      type: UNEXPECTED_ANSWER,
+      message: final ? `${err.message} (after ${attempt} tries; not retried)` : err.message,
+      nonRetryable: final,
+    });
+  }
   if (err.kind === 'credentials') {
     return ApplicationFailure.create({
       type: CREDENTIALS_REJECTED,
@@ -40,7 +53,8 @@ export function toActivityFailure(err: unknown): unknown {
 function credentialsMessage(err: ApiError): string {
   const variable =
     err.system === 'JumpCloud' ? 'JUMPCLOUD_API_KEY' : 'PERSONIO_CLIENT_ID / PERSONIO_CLIENT_SECRET';
-  if (err.message.includes(variable.split(' ')[0]!)) return err.message;
+  if (err.message.includes(variable.split(' ')[0]!) || err.message.includes('JUMPCLOUD_CLIENT_ID'))
+    return err.message;
   return (
     `${err.system} stopped accepting the credentials during the import (${err.message}). ` +
     `Set ${variable} to a current value and start the import again: what was done stays done, and the next run finishes the rest.`
@@ -58,6 +72,6 @@ export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await withKeepAlive(fn);
   } catch (err) {
-    throw toActivityFailure(err);
+    throw toActivityFailure(err, info.attempt);
   }
 }

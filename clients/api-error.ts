@@ -14,6 +14,9 @@ export type ApiErrorKind =
   | 'conflict' // 409 or JumpCloud's 400 "already exists"
   | 'invalid'; // other 4xx: our request or their data is wrong
 
+/** The longest message an ApiError carries (a server may answer with megabytes of text). */
+export const MAX_MESSAGE_LENGTH = 500;
+
 export class ApiError extends Error {
   constructor(
     readonly system: ApiSystem,
@@ -23,7 +26,8 @@ export class ApiError extends Error {
     /** From Retry-After, when the server sent one. */
     readonly retryAfterMs?: number,
   ) {
-    super(message);
+    // Messages carry servers' texts: capped before they reach reports, email or webhooks.
+    super(message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}… (cut)` : message);
     this.name = 'ApiError';
   }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { MANAGED_FIELDS } from '../domain/jumpcloud-fields.js';
 import { ApiError } from './api-error.js';
+import { expectAnswer } from './unexpected-answer.js';
 import { HttpClient, type JsonResponse, type RequestObserver } from './http.js';
 import {
   ServiceAccountRefused,
@@ -25,6 +26,9 @@ export interface JumpCloudSettings {
   requestsPerSecond?: number | null;
   timeoutMs?: number;
 }
+
+const answer = <T>(schema: z.ZodType<T>, body: unknown, route: string): T =>
+  expectAnswer(schema, body, 'JumpCloud', route);
 
 export type UserState = 'STAGED' | 'ACTIVATED' | 'SUSPENDED';
 
@@ -164,7 +168,7 @@ export class JumpCloudClient {
       method: 'POST',
       json: { filter: { and: [{ [field]: value }] }, fields: userFields, limit: 2 },
     });
-    const results = userList.parse(body).results;
+    const results = answer(userList, body, 'POST /api/search/systemusers').results;
     return results[0] ?? null;
   }
 
@@ -190,7 +194,7 @@ export class JumpCloudClient {
         limit: 100,
       },
     });
-    return userList.parse(body).results;
+    return answer(userList, body, 'POST /api/search/systemusers').results;
   }
 
   async createUser(fields: Record<string, unknown>): Promise<SystemUser> {
@@ -198,7 +202,7 @@ export class JumpCloudClient {
       method: 'POST',
       json: fields,
     });
-    return systemUserSchema.parse(body);
+    return answer(systemUserSchema, body, 'POST /api/systemusers');
   }
 
   async updateUser(id: string, patch: Record<string, unknown>): Promise<SystemUser> {
@@ -210,7 +214,7 @@ export class JumpCloudClient {
         json: patch,
       },
     );
-    return systemUserSchema.parse(body);
+    return answer(systemUserSchema, body, 'PUT /api/systemusers/{id}');
   }
 
   async activateUser(id: string): Promise<void> {
@@ -227,10 +231,8 @@ export class JumpCloudClient {
     });
     const wanted = name.toLowerCase();
     return (
-      z
-        .array(group)
-        .parse(body)
-        .find((g) => g.name.toLowerCase() === wanted) ?? null
+      answer(z.array(group), body, 'GET /api/v2/usergroups').find((g) => g.name.toLowerCase() === wanted) ??
+      null
     );
   }
 
@@ -247,7 +249,7 @@ export class JumpCloudClient {
           json: { name, description },
         },
       );
-      return { group: group.parse(body), created: true };
+      return { group: answer(group, body, 'POST /api/v2/usergroups'), created: true };
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         const raced = await this.findGroup(name);
@@ -269,7 +271,7 @@ export class JumpCloudClient {
       const { body } = await this.send<unknown>('group members', `/api/v2/usergroups/${groupId}/members`, {
         searchParams: { limit: 100, skip },
       });
-      const page = edgeList.parse(body);
+      const page = answer(edgeList, body, 'GET /api/v2/usergroups/{id}/members');
       ids.push(...page.map((e) => e.to.id));
       if (page.length < 100) return ids;
     }
@@ -294,7 +296,7 @@ export class JumpCloudClient {
         searchParams: { filter: `displayLabel:$eq:${displayLabel}`, limit: 100 },
       },
     );
-    const apps = z.object({ results: z.array(application) }).parse(body).results;
+    const apps = answer(z.object({ results: z.array(application) }), body, 'GET /api/applications').results;
     const app = apps.find((a) => a.displayLabel === displayLabel);
     return app ? { id: app._id, displayLabel } : null;
   }
@@ -317,7 +319,7 @@ export class JumpCloudClient {
         searchParams: { targets: 'user_group', limit: 100 },
       },
     );
-    return edgeList.parse(body).map((e) => e.to.id);
+    return answer(edgeList, body, 'GET /api/v2/applications/{id}/associations').map((e) => e.to.id);
   }
 
   /** v2 graph edges: 204 = changed now; 409 on add / 404 on remove = already so. */

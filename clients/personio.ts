@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ApiError } from './api-error.js';
+import { expectAnswer, UnexpectedAnswer } from './unexpected-answer.js';
 import { HttpClient, type RequestObserver } from './http.js';
 import { PERSONIO_DOCUMENTED_RULES, type RateRule } from './rate-limiter.js';
 
@@ -26,13 +27,18 @@ const authResponse = z.object({
   data: z.object({ token: z.string().min(1), expires_in: z.number().optional() }),
 });
 
+/** More employees than any Personio company has: a total above this is not believed. */
+export const MAX_TOTAL_ELEMENTS = 1_000_000;
+
 const pageResponse = z.object({
   success: z.literal(true),
   metadata: z
     .object({
-      total_elements: z.number().int().min(0),
+      // An absurd total is refused before any work is planned from it (no company has a
+      // million employees; a hostile or broken answer may claim so).
+      total_elements: z.number().int().min(0).max(MAX_TOTAL_ELEMENTS, 'an absurd total_elements'),
       current_page: z.number().int(),
-      total_pages: z.number().int(),
+      total_pages: z.number().int().min(0).max(MAX_TOTAL_ELEMENTS, 'an absurd total_pages'),
     })
     .partial()
     .optional(),
@@ -168,15 +174,7 @@ export class PersonioClient {
         `/v1/company/employees/${id}`,
         new URLSearchParams(),
       );
-      const parsed = employeeResponse.safeParse(body);
-      if (!parsed.success) {
-        throw new ApiError(
-          'Personio',
-          'invalid',
-          `Personio employee ${id} has an unexpected shape: ${parsed.error.issues[0]?.message}`,
-        );
-      }
-      return parsed.data.data;
+      return expectAnswer(employeeResponse, body, 'Personio', 'GET /v1/company/employees/{id}').data;
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) return null;
       throw err;
@@ -192,19 +190,18 @@ export class PersonioClient {
       '/v1/company/employees',
       params,
     );
-    const parsed = pageResponse.safeParse(body);
-    if (!parsed.success) {
-      throw new ApiError(
+    const page = expectAnswer(pageResponse, body, 'Personio', 'GET /v1/company/employees');
+    if (page.data.length > query.limit)
+      throw new UnexpectedAnswer(
         'Personio',
-        'invalid',
-        `Personio employee list has an unexpected shape: ${parsed.error.issues[0]?.message}`,
+        'GET /v1/company/employees',
+        `${page.data.length} records for limit ${query.limit}`,
       );
-    }
     return {
-      records: parsed.data.data,
-      totalElements: parsed.data.metadata?.total_elements ?? parsed.data.data.length,
-      offset: parsed.data.offset ?? query.offset,
-      limit: parsed.data.limit ?? query.limit,
+      records: page.data,
+      totalElements: page.metadata?.total_elements ?? page.data.length,
+      offset: page.offset ?? query.offset,
+      limit: page.limit ?? query.limit,
     };
   }
 }

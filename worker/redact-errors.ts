@@ -12,7 +12,9 @@ import { redactText } from '../observability/redact.js';
 export function redactErrorInPlace(err: unknown, depth = 0): void {
   if (!(err instanceof Error) || depth > 8) return;
   try {
-    err.message = redactText(err.message);
+    const message = redactText(err.message);
+    // Any error text (an API's included) is capped before it becomes a failure.
+    err.message = message.length > 2000 ? `${message.slice(0, 2000)}… (cut)` : message;
     if (typeof err.stack === 'string') err.stack = redactText(err.stack);
   } catch {
     // a frozen error: leave it; the log still redacts it
