@@ -13,6 +13,8 @@
  *            the new department. Personio requests per change are counted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -115,8 +117,13 @@ const common = {
   TEMPORAL_TASK_QUEUE: taskQueue,
   PAYLOAD_KEYS: `bench:${randomBytes(32).toString('base64')}`,
 };
+// A reorganisation changes most imported users at once: the bench's policy lets the input turn
+// the safeguards off (README, "Import policy").
+const policyFile = join(mkdtempSync(join(tmpdir(), 'webhook-bench-')), 'policy.json');
+writeFileSync(policyFile, JSON.stringify({ safeguards: null }));
 const workerEnv = {
   ...common,
+  IMPORT_POLICY_FILE: policyFile,
   PERSONIO_API_VERSION: values.version,
   PERSONIO_BASE_URL: personio.url,
   PERSONIO_CLIENT_ID: SANDBOX_CLIENT_ID,
