@@ -5,6 +5,7 @@ import type { PersonioClient } from '../clients/personio.js';
 import type { AttributeMapping } from '../domain/attribute-mapping.js';
 import type { ImportPolicy } from '../domain/import-policy.js';
 import type { SealKeys } from './carried-state.js';
+import type { ApprovalSettings } from '../config/approver-keys.js';
 
 /** What the activities read from Personio: the v1 client or the v2 one (clients/personio-v2.ts). */
 export type PersonioReader = Pick<PersonioClient, 'authenticate' | 'listEmployees' | 'getEmployee'>;
@@ -23,6 +24,8 @@ export interface ImportDeps {
   policy?: ImportPolicy;
   /** Seal what an import carries into its next run (activities/carried-state.ts). */
   sealKeys?: SealKeys;
+  /** Who may approve (APPROVER_KEYS_FILE) and whether four eyes apply; absent: nobody can approve. */
+  approval?: ApprovalSettings;
 }
 
 /** The import's activities need the API clients; a worker started without them says so. */

@@ -3,6 +3,7 @@
  * the worker, the tests and the benchmarks wire the same code to different backends.
  */
 import { createActivationActivities } from './activation.js';
+import { createApprovalActivities } from './approval.js';
 import { createAuthenticateActivities } from './authenticate.js';
 import { createCarriedStateActivities } from './carried-state.js';
 import type { ImportDeps } from './deps.js';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps = {}) {
     ...createDiagnosticsActivities(),
     ...createInputPolicyActivities(deps),
     ...createCarriedStateActivities(deps),
+    ...createApprovalActivities(deps),
     ...createAuthenticateActivities(deps),
     ...createScanActivities(deps),
     ...createReadDirectoryActivities(deps),

@@ -7,6 +7,7 @@ import { CancelledFailure, TerminatedFailure, WorkflowFailedError } from '@tempo
 import { Command, Option } from 'commander';
 import { ConfigError } from '../config/env.js';
 import { approvalCommand } from './approval-command.js';
+import { registerApproverKeyCommands } from './approver-key-command.js';
 import { EXIT } from './exit-codes.js';
 import { cancelCommand } from './cancel-command.js';
 import { rootCauseMessage } from './failure-message.js';
@@ -79,7 +80,11 @@ for (const decision of ['approve', 'reject'] as const) {
         ? 'let an import the safeguards paused go on and write its changes'
         : 'end an import the safeguards paused, writing nothing',
     )
-    .option('--by <name>', 'who decides (default: your login name); goes into the report')
+    .option('--by <name>', "the approver's name, as listed in the worker's APPROVER_KEYS_FILE")
+    .option(
+      '--key <file>',
+      "the approver's private key (approver-key create); the decision is signed with it",
+    )
     .option('--comment <text>', 'why; goes into the report')
     .action(approvalCommand(decision));
 }
@@ -99,6 +104,7 @@ program
 registerScheduleCommands(program);
 registerMappingCommands(program);
 registerWebhookCommands(program);
+registerApproverKeyCommands(program);
 
 program.parseAsync().catch(async (err: unknown) => {
   const access =

@@ -168,7 +168,7 @@ export function summaryFromReport(report: ImportReport): string {
   const approval = report.approval;
   const decision =
     approval && approval.decision
-      ? `\nApproval: ${approval.decision} by ${approval.by} at ${approval.at}${approval.comment ? ` ("${approval.comment}")` : ''} (${approval.reasons.join('; ')}).`
+      ? `\nApproval: ${approval.decision} by ${approval.by}${approval.keyId ? ` (key ${approval.keyId})` : ''} at ${approval.at}${approval.comment ? ` ("${approval.comment}")` : ''} (${approval.reasons.join('; ')}).`
       : '';
   return (
     summaryText({

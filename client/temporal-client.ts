@@ -1,4 +1,5 @@
 /** One place that turns settings into a connected Temporal client, for every command. */
+import { hostname, userInfo } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterFor } from '../codec/data-converter.js';
 import { loadKeyRing } from '../codec/keys.js';
@@ -18,6 +19,9 @@ export async function connectClient(
     apiKey: target.apiKey,
     connectTimeout: '5s',
   });
-  const client = new Client({ connection, namespace: settings.namespace, dataConverter });
+  // Who started a run is recorded as login@host: four eyes (APPROVAL_FOUR_EYES) compare it with
+  // the approver's name.
+  const identity = `${userInfo().username}@${hostname()}`;
+  const client = new Client({ connection, namespace: settings.namespace, dataConverter, identity });
   return { client, close: () => connection.close() };
 }

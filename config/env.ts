@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { loadKeyRing } from '../codec/keys.js';
 import { registerSecret } from '../observability/redact.js';
 import { DEFAULT_MAPPING, type AttributeMapping } from '../domain/attribute-mapping.js';
+import { loadApprovalSettings } from './approver-keys.js';
 import { parseImportPolicy, STRICT_POLICY, type ImportPolicy } from '../domain/import-policy.js';
 import { readAttributeMappingFile } from './attribute-mapping-file.js';
 import { loadTemporalConnection } from './temporal-connection.js';
@@ -343,6 +344,7 @@ export function loadWorkerConfig(env: Env = process.env) {
   const mapping = attempt(() => loadAttributeMapping(env));
   const own = attempt(() => loadWorkerProcessSettings(env));
   const policy = attempt(() => loadImportPolicy(env));
+  const approval = attempt(() => loadApprovalSettings(env));
   if (
     problems.length > 0 ||
     !temporal ||
@@ -353,11 +355,12 @@ export function loadWorkerConfig(env: Env = process.env) {
     payloadKeys === undefined ||
     !mapping ||
     !own ||
-    !policy
+    !policy ||
+    !approval
   ) {
     throw new ConfigError(problems);
   }
-  return { temporal, connection, api, tuning, notify, payloadKeys, mapping, process: own, policy };
+  return { temporal, connection, api, tuning, notify, payloadKeys, mapping, process: own, policy, approval };
 }
 
 export interface WorkerProcessSettings {

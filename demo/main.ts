@@ -6,7 +6,7 @@
  * with a progress bar; then prints the summary and where to look, and keeps everything up
  * until Ctrl-C (`--exit` stops when the import is done).
  */
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ import { createCodecServer } from '../codec/server.js';
 import { writeReport } from '../client/report-command.js';
 import { createWorker } from '../worker/create-worker.js';
 import { createImportDeps } from '../worker/import-deps.js';
+import { keyIdOf, parseApproverKeys } from '../config/approver-keys.js';
 import { installRuntime } from '../worker/runtime.js';
 import { importWorkflowId } from '../workflows/import-api.js';
 import { PersonioV2Client } from '../clients/personio-v2.js';
@@ -86,29 +87,46 @@ const native = await NativeConnection.connect({ address: server.address });
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection, dataConverter: dataConverterFor(payloadKeys) });
 const taskQueue = 'personio-jumpcloud-sync-demo';
+// An approver key (made once, kept in .data): a run the safeguards pause takes only a decision
+// signed with it (README, Approval safeguards).
+const approverKeyFile = join(dataDir, 'approver.pem');
+if (!existsSync(approverKeyFile)) {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  writeFileSync(approverKeyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+}
+const approverPublicKey = createPublicKey(createPrivateKey(readFileSync(approverKeyFile)))
+  .export({ format: 'der', type: 'spki' })
+  .toString('base64');
+const approval = {
+  fourEyes: true,
+  approvers: parseApproverKeys(`demo-approver ${approverPublicKey}`, 'the demo approver'),
+};
 const worker = await createWorker({
   connection: native,
   taskQueue,
   payloadKeys,
-  deps: createImportDeps(
-    {
-      personio: {
-        baseUrl: personio.url,
-        clientId: SANDBOX_CLIENT_ID,
-        clientSecret: SANDBOX_CLIENT_SECRET,
-        appId: 'PERSONIO_JUMPCLOUD_SYNC_DEMO',
+  deps: {
+    approval,
+    ...createImportDeps(
+      {
+        personio: {
+          baseUrl: personio.url,
+          clientId: SANDBOX_CLIENT_ID,
+          clientSecret: SANDBOX_CLIENT_SECRET,
+          appId: 'PERSONIO_JUMPCLOUD_SYNC_DEMO',
+        },
+        jumpcloud: { baseUrl: jumpcloud.url, apiKey: SANDBOX_JUMPCLOUD_API_KEY, orgId: undefined },
       },
-      jumpcloud: { baseUrl: jumpcloud.url, apiKey: SANDBOX_JUMPCLOUD_API_KEY, orgId: undefined },
-    },
-    {
-      maxConcurrentActivities: 16,
-      jumpcloudMaxConcurrency: 4,
-      jumpcloudRequestsPerSecond: null,
-      personioMaxConcurrency: 4,
-      personioRequestsPerSecond: 15, // Personio's documented burst (and 300/min by default)
-    },
-    { from: 'demo@localhost', defaultRecipients: [] },
-  ),
+      {
+        maxConcurrentActivities: 16,
+        jumpcloudMaxConcurrency: 4,
+        jumpcloudRequestsPerSecond: null,
+        personioMaxConcurrency: 4,
+        personioRequestsPerSecond: 15, // Personio's documented burst (and 300/min by default)
+      },
+      { from: 'demo@localhost', defaultRecipients: [] },
+    ),
+  },
 });
 const running = worker.run();
 
@@ -137,6 +155,10 @@ say(
 );
 say(
   `the CLI against this demo: PAYLOAD_KEYS_FILE=${keyFile} TEMPORAL_ADDRESS=${server.address} TEMPORAL_TASK_QUEUE=${taskQueue} npm run cli -- status ${workflowId}`,
+);
+say(
+  `a run the safeguards pause waits for a signed decision (approver key ${keyIdOf(approverPublicKey)}, file ${approverKeyFile}): ` +
+    `PAYLOAD_KEYS_FILE=${keyFile} TEMPORAL_ADDRESS=${server.address} TEMPORAL_TASK_QUEUE=${taskQueue} npm run cli -- approve <workflow id> --by demo-approver --key ${approverKeyFile}`,
 );
 say(`run it again (only changes are written): npm run demo; start over: rm -rf .data`);
 

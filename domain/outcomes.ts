@@ -92,7 +92,7 @@ export interface ImportProgress {
   employeesTotal: number | null;
   counts: OutcomeCounts;
   /** While the run waits for approval: the safeguard rules it broke, and when it expires. */
-  awaitingApproval?: { reasons: string[]; expiresAt: string } | null;
+  awaitingApproval?: { reasons: string[]; expiresAt: string; planDigest?: string } | null;
   /** The run's first run id (its pages are named after it); absent in older runs. */
   firstRunId?: string;
   /** How many pages the run read and holds (workflows/directory-page.ts); absent in older runs. */

@@ -51,6 +51,8 @@ async function main() {
   );
   // What any workflow input may ask of this worker (IMPORT_POLICY_FILE).
   deps.policy = config.policy;
+  // Who may approve a run the safeguards paused (APPROVER_KEYS_FILE, APPROVAL_FOUR_EYES).
+  deps.approval = config.approval;
   // Continue-as-new state is sealed with keys every worker of the task queue shares.
   if (payloadKeys)
     deps.sealKeys = deriveSealKeys(

@@ -65,6 +65,15 @@ export const pageProgressQuery = defineQuery<PageProgress>('pageProgress');
 export interface ApprovalDecisionInput {
   by: string;
   comment?: string;
+  /** The signed statement (domain/approval-statement.ts) and its base64 Ed25519 signature. */
+  signed?: {
+    workflowId: string;
+    runId: string;
+    planDigest: string;
+    decision: 'approve' | 'reject';
+    at: string;
+    signature: string;
+  };
 }
 
 /** `approve` / `reject` a run waiting for approval (CLI, Temporal Web, `temporal workflow update`). */
@@ -81,6 +90,10 @@ export interface ApprovalRecord {
   by: string | null;
   at: string | null;
   comment: string | null;
+  /** The digest of the plan an approver signs (absent in runs recorded before signed approvals). */
+  planDigest?: string;
+  /** The key id (APPROVER_KEYS_FILE) of the approver's signature. */
+  keyId?: string;
 }
 
 export interface PlanSummary {

@@ -73,7 +73,7 @@ import { stepSealRequest, type PageStep, type PageStepDone } from './directory-p
 import { nextSyncState, parseDuration, resolveSyncWindow, type SyncWindow } from './sync-window.js';
 
 const { checkCredentials } = proxyActivities<Activities>(credentialCheck);
-const { checkImportInput, sealCarriedState, checkCarriedState } =
+const { checkImportInput, sealCarriedState, checkCarriedState, digestPlan, verifyApproval } =
   proxyLocalActivities<Activities>(workerCheck);
 const { scanDirectory, readDirectory } = proxyActivities<Activities>(longRead);
 const {
@@ -137,6 +137,9 @@ export async function importEmployees(
 ): Promise<ImportReport> {
   const parsed = parseImportInput(rawInput);
   if (!parsed.ok) throw invalidInput(parsed.problems);
+  // Notifications per channel (patched at the start of a run: a patch decided right after a
+  // local activity does not replay reliably; runs recorded before send both in one activity).
+  const perChannel = patched('notify-per-channel-v2');
   // A state is only ever carried from this import's previous run, sealed by its worker; a
   // starter's (anyone's) is refused before any of it is used (patched: older runs replay as they ran).
   if ((carried != null || seal != null || extra.length > 0) && patched('sealed-continuation')) {
@@ -202,7 +205,11 @@ export async function importEmployees(
       counts,
       awaitingApproval:
         state.phase === 'awaiting-approval' && state.approval
-          ? { reasons: state.approval.reasons, expiresAt: state.approval.expiresAt }
+          ? {
+              reasons: state.approval.reasons,
+              expiresAt: state.approval.expiresAt,
+              ...(state.approval.planDigest ? { planDigest: state.approval.planDigest } : {}),
+            }
           : null,
       firstRunId: workflowInfo().firstExecutionRunId,
       ...(state.held
@@ -214,15 +221,58 @@ export async function importEmployees(
         : {}),
     };
   });
-  // The safeguards' decision: accepted only while this run waits for one.
-  const decide = (decision: 'approved' | 'rejected') => (answer: ApprovalDecisionInput) => {
+  // The safeguards' decision: accepted only while this run waits for one. A run that holds a
+  // plan digest takes only a decision signed by a listed approver over that plan (checked on
+  // the worker: activities/approval.ts); runs recorded before signed approvals take `by`.
+  const decide = (decision: 'approved' | 'rejected') => async (answer: ApprovalDecisionInput) => {
+    const waitingOn = state.approval!;
+    let by = answer.by.trim();
+    let keyId: string | undefined;
+    let at = new Date().toISOString();
+    if (waitingOn.planDigest !== undefined) {
+      const { workflowId, runId, firstExecutionRunId } = workflowInfo();
+      const signed = answer.signed!;
+      const verdict = await verifyApproval({
+        statement: {
+          workflowId: signed.workflowId,
+          runId: signed.runId,
+          planDigest: signed.planDigest,
+          decision: signed.decision,
+          by,
+          at: signed.at,
+        },
+        signature: signed.signature,
+        expected: {
+          workflowId,
+          runId,
+          planDigest: waitingOn.planDigest,
+          decision: decision === 'approved' ? 'approve' : 'reject',
+        },
+        requestedAt: waitingOn.requestedAt,
+        now: at,
+        firstRunId: firstExecutionRunId,
+      });
+      if (!verdict.ok)
+        throw ApplicationFailure.create({ type: 'ApprovalRefused', message: `refused: ${verdict.reason}` });
+      if (state.approval!.decision !== null)
+        throw ApplicationFailure.create({
+          type: 'ApprovalRefused',
+          message: 'refused: this import was decided meanwhile',
+        });
+      ({ name: by, keyId } = verdict);
+      at = signed.at;
+    }
     state.approval = {
       ...state.approval!,
       decision,
-      by: answer.by.trim(),
-      at: new Date().toISOString(),
+      by,
+      ...(keyId ? { keyId } : {}),
+      at,
       comment: answer.comment?.trim() || null,
     };
+    // Temporal Web's details line names the approver and key (signed decisions only: runs
+    // recorded before replay without this command).
+    if (keyId) publish();
     return state.approval;
   };
   const validateDecision = (answer: ApprovalDecisionInput) => {
@@ -232,6 +282,14 @@ export async function importEmployees(
       throw new Error('`by` must name who decides (1 to 200 characters), e.g. {"by": "jane@example.com"}');
     if (answer.comment !== undefined && (typeof answer.comment !== 'string' || answer.comment.length > 1000))
       throw new Error('`comment` must be text of at most 1000 characters');
+    if (state.approval.planDigest !== undefined) {
+      const s = answer.signed;
+      const text = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 500;
+      if (!s || ![s.workflowId, s.runId, s.planDigest, s.decision, s.at, s.signature].every(text))
+        throw new Error(
+          'a decision must be signed by an approver key: npm run cli -- approve --by NAME --key FILE (see approver-key create)',
+        );
+    }
   };
   setHandler(approveUpdate, decide('approved'), { validator: validateDecision });
   setHandler(rejectUpdate, decide('rejected'), { validator: validateDecision });
@@ -246,8 +304,11 @@ export async function importEmployees(
       { key: importEmployeesProcessedKey, value: totalOutcomes(state.counts) },
       { key: importEmployeesFailedKey, value: state.counts.failed },
     ]);
+    const decided = state.approval?.keyId
+      ? ` · ${state.approval.decision} by ${state.approval.by} (key ${state.approval.keyId})`
+      : '';
     setCurrentDetails(
-      `**${state.phase}**${input.dryRun ? ' (dry run)' : ''} · pages ${state.pagesDone}/${state.scan ? pagesTotal() : '?'} · ${countsLine(state.counts)}`,
+      `**${state.phase}**${input.dryRun ? ' (dry run)' : ''} · pages ${state.pagesDone}/${state.scan ? pagesTotal() : '?'} · ${countsLine(state.counts)}${decided}`,
     );
   };
 
@@ -333,8 +394,19 @@ export async function importEmployees(
             at: null,
             comment: null,
           };
+          // What an approver signs: this run's plan (patched: runs recorded before take `by` alone).
+          if (patched('signed-approvals')) {
+            const { workflowId, runId, firstExecutionRunId } = workflowInfo();
+            state.approval.planDigest = await digestPlan({
+              workflowId,
+              runId,
+              firstExecutionRunId,
+              plan: state.plan,
+              reasons,
+            });
+          }
           enter('awaiting-approval');
-          await requestApproval(input, state);
+          await requestApproval(input, state, perChannel);
         } else enter('preparing-groups');
       }
     }
@@ -404,7 +476,7 @@ export async function importEmployees(
         missingApplications: bindings.missingApplications,
         durationMs: report.durationMs,
       });
-      report.notified = await deliver({
+      report.notified = await deliver(perChannel, {
         subject: `Personio import ${input.dryRun ? 'preview' : 'finished'}: ${processed} employees (${state.counts.failed} failed)`,
         text,
         summary: {
@@ -443,8 +515,11 @@ export async function importEmployees(
  * (patched: runs recorded before send both in one activity).
  */
 type Notification = Parameters<Activities['sendNotification']>[0];
-async function deliver(notification: Notification): ReturnType<Activities['sendNotification']> {
-  if (!patched('notify-per-channel')) return sendNotification(notification);
+async function deliver(
+  perChannel: boolean,
+  notification: Notification,
+): ReturnType<Activities['sendNotification']> {
+  if (!perChannel) return sendNotification(notification);
   const [email, webhook] = await Promise.allSettled([
     sendEmailNotification(notification),
     sendWebhookNotification(notification),
@@ -736,7 +811,7 @@ function groupRules(
 }
 
 /** Tells the admin a run waits for them: what it would do, why it paused, how to decide. */
-async function requestApproval(input: ImportInput, state: ImportState): Promise<void> {
+async function requestApproval(input: ImportInput, state: ImportState, perChannel: boolean): Promise<void> {
   const approval = state.approval!;
   const { workflowId } = workflowInfo();
   const text = [
@@ -744,11 +819,11 @@ async function requestApproval(input: ImportInput, state: ImportState): Promise<
     `Why: ${approval.reasons.join('; ')}.`,
     `Plan: ${countsLine(state.plan!.counts)} (${state.plan!.importedUsers} employees already in JumpCloud).`,
     `It rejects itself at ${approval.expiresAt} unless someone decides:`,
-    `  npm run cli -- approve ${workflowId} --by "<your name>"     (or: reject)`,
-    `  temporal workflow update execute --workflow-id ${workflowId} --name approve --input '{"by":"<your name>"}' --codec-endpoint <your codec server, e.g. http://127.0.0.1:8888>`,
+    `  npm run cli -- approve ${workflowId} --by <approver name> --key <private key file>     (or: reject)`,
+    `  temporal workflow update execute --workflow-id ${workflowId} --name approve --input '<the signed decision: README, Approval safeguards>' --codec-endpoint <your codec server, e.g. http://127.0.0.1:8888>`,
     `The full plan: npm run cli -- report ${workflowId} --format csv`,
   ].join('\n');
-  await deliver({
+  await deliver(perChannel, {
     subject: `Personio import needs approval: ${approval.reasons[0] ?? ''}`,
     text,
     summary: { workflowId, awaitingApproval: approval.reasons, counts: state.plan!.counts },

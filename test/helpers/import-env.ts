@@ -20,6 +20,7 @@ import type { ImportDeps } from '../../activities/deps.js';
 import type { AttributeMapping } from '../../domain/attribute-mapping.js';
 import type { ImportPolicy } from '../../domain/import-policy.js';
 import { TEST_POLICY } from './test-policy.js';
+import { TEST_APPROVAL } from './approvers.js';
 
 export { TEST_POLICY };
 import { importEmployees } from '../../workflows/index.js';
@@ -87,6 +88,7 @@ export async function startImportEnv(
       options.mapping,
     ),
     policy: options.policy ?? TEST_POLICY,
+    approval: TEST_APPROVAL,
   });
   const taskQueue = taskQueueFor(testName);
   const { client } = await testTemporal();

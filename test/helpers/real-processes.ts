@@ -6,6 +6,8 @@
  * lines, the sandbox's state.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { dataConverterFor } from '../../codec/data-converter.js';
 import { parseKeyRing } from '../../codec/keys.js';
@@ -21,6 +23,7 @@ import {
   type PersonioSandboxOptions,
 } from '../../sandbox/personio/server.js';
 import { importWorkflowId } from '../../workflows/import-api.js';
+import { approverFiles } from './approvers.js';
 import { taskQueueFor, testTemporal } from './temporal.js';
 import { runProject, type ProcessHandle } from './worker-process.js';
 
@@ -81,8 +84,15 @@ export async function startRealProcesses(
     TEMPORAL_TASK_QUEUE: taskQueue,
     PAYLOAD_KEYS: payloadKeys,
   };
+  // Approvers (APPROVER_KEYS_FILE; `--key approverKey(name)` for the CLI), and a policy that
+  // lets inputs switch the safeguards off (test/security checks the strict default).
+  const approvers = approverFiles();
+  const policyFile = join(dirname(approvers.keysFile), 'policy.json');
+  writeFileSync(policyFile, JSON.stringify({ safeguards: null }));
   const workerEnv: Record<string, string> = {
     ...common,
+    APPROVER_KEYS_FILE: approvers.keysFile,
+    IMPORT_POLICY_FILE: policyFile,
     PERSONIO_BASE_URL: personio.url,
     PERSONIO_CLIENT_ID: SANDBOX_CLIENT_ID,
     PERSONIO_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
@@ -133,6 +143,8 @@ export async function startRealProcesses(
     common,
     workerEnv,
     worker,
+    /** The private key file of a test approver (TEST_APPROVER_NAMES), for `--key`. */
+    approverKey: approvers.keyFile,
     startWorker,
     cli,
     startCli,

@@ -12,6 +12,7 @@ import { findTemporalCli } from '../../local-temporal/temporal-cli.js';
 import { freePort } from '../../local-temporal/dev-server.js';
 import { startRealProcesses, usersByPersonioId, type RealProcesses } from '../helpers/real-processes.js';
 import { runProject } from '../helpers/worker-process.js';
+import { signedDecision } from '../helpers/approvers.js';
 
 const run = promisify(execFile);
 
@@ -52,7 +53,15 @@ const summaryLines = (stdout: string[]) => stdout.filter((l) => l.trim() !== '')
 test('a rejected import says first that nothing was written, and exits 3', async (t) => {
   const { env, leavers } = await withLeavers(t, 3);
   const importing = await pausedImport(env, {});
-  const reject = await env.cli(['reject', '--by', 'jane@example.com', '--comment', 'not today']);
+  const reject = await env.cli([
+    'reject',
+    '--by',
+    'jane@example.com',
+    '--key',
+    env.approverKey('jane@example.com'),
+    '--comment',
+    'not today',
+  ]);
   assert.equal(reject.code, 0, reject.output);
   assert.equal(await importing.exited, 3, importing.output.join('\n'));
   const lines = summaryLines(importing.stdout);
@@ -114,9 +123,11 @@ test('the README’s `temporal workflow query` and `update execute … --name ap
   assert.match(query.stdout, /would suspend 2 users/);
 
   // The update's answer is decoded too: exit 0, the record printed, the import goes on.
+  // A decision is signed (what `approve --by --key` sends; the README shows how).
+  const signed = await signedDecision(env.client.workflow.getHandle(env.workflowId), 'approve', 'jane');
   const update = await run(
     temporal.path,
-    ['workflow', 'update', 'execute', ...common, '--name', 'approve', '--input', '{"by":"jane"}'],
+    ['workflow', 'update', 'execute', ...common, '--name', 'approve', '--input', JSON.stringify(signed)],
     { timeout: 60_000 },
   );
   assert.match(update.stdout, /decision:approved/, update.stdout);

@@ -4,6 +4,8 @@
  * write what it planned, with the decision in the report.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { createJumpCloudSandbox } from '../../sandbox/jumpcloud/server.js';
 import {
@@ -13,6 +15,7 @@ import {
 } from '../../sandbox/personio/server.js';
 import { SANDBOX_JUMPCLOUD_API_KEY } from '../../sandbox/jumpcloud/server.js';
 import { progressQuery, type ImportReport } from '../../workflows/import-api.js';
+import { approverFiles } from '../helpers/approvers.js';
 import { taskQueueFor, testTemporal } from '../helpers/temporal.js';
 import { runProject, type ProcessHandle } from '../helpers/worker-process.js';
 
@@ -39,6 +42,10 @@ test('a worker killed while a run waits for approval loses nothing', async (t) =
     // its own tests).
     PAYLOAD_ENCRYPTION: 'off',
   };
+  const approvers = approverFiles();
+  // The first import switches the safeguards off: the policy allows it here.
+  const policyFile = join(dirname(approvers.keysFile), 'policy.json');
+  writeFileSync(policyFile, '{"safeguards": null}');
   const startWorker = async () => {
     const worker = runProject('worker/main.ts', [], {
       ...common,
@@ -47,6 +54,8 @@ test('a worker killed while a run waits for approval loses nothing', async (t) =
       PERSONIO_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
       JUMPCLOUD_BASE_URL: jumpcloud.url,
       JUMPCLOUD_API_KEY: SANDBOX_JUMPCLOUD_API_KEY,
+      APPROVER_KEYS_FILE: approvers.keysFile,
+      IMPORT_POLICY_FILE: policyFile,
     });
     workers.push(worker);
     await worker.waitFor(/worker started/);
@@ -93,7 +102,16 @@ test('a worker killed while a run waits for approval loses nothing', async (t) =
   assert.match(status, /waiting for approval: would suspend 3 users \(more than 1\)/);
   assert.deepEqual(jumpcloud.stats.snapshot().writes, writesWhileWaiting, 'nothing written meanwhile');
 
-  const approved = await cli('approve', workflowId, '--by', 'ops@example.com', '--comment', 'offboarding');
+  const approved = await cli(
+    'approve',
+    workflowId,
+    '--by',
+    'ops@example.com',
+    '--key',
+    approvers.keyFile('ops@example.com'),
+    '--comment',
+    'offboarding',
+  );
   assert.match(approved, /Approved by ops@example.com/);
   const report = (await handle.result()) as ImportReport;
   assert.equal(report.counts.suspended, 3);
@@ -108,7 +126,11 @@ test('a worker killed while a run waits for approval loses nothing', async (t) =
     assert.equal(users.find((u) => u.employeeIdentifier === String(id))?.state, 'SUSPENDED');
 
   // A second decision is refused with a clear message (the run is no longer waiting).
-  const again = runProject('client/cli.ts', ['reject', workflowId, '--by', 'late@example.com'], common);
+  const again = runProject(
+    'client/cli.ts',
+    ['reject', workflowId, '--by', 'late@example.com', '--key', approvers.keyFile('late@example.com')],
+    common,
+  );
   assert.equal(await again.exited, 2);
   assert.match(again.output.join('\n'), /no running import|not waiting for approval/);
 });

@@ -92,7 +92,13 @@ test('a scheduled tick while an import waits for approval is skipped, says so, a
   assert.match(again.output, /already running .* following it/);
 
   // The admin rejects: nothing was written, by anyone.
-  const reject = await env.cli(['reject', '--by', 'jane@example.com']);
+  const reject = await env.cli([
+    'reject',
+    '--by',
+    'jane@example.com',
+    '--key',
+    env.approverKey('jane@example.com'),
+  ]);
   assert.equal(reject.code, 0, reject.output);
   assert.equal(await manual.exited, 3, manual.output.join('\n'));
   users = await usersByPersonioId(env.jumpcloud.url);

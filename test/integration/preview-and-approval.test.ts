@@ -11,6 +11,7 @@ import { collectPlanSoFar, collectReport, type ReportRow } from '../../client/re
 import { approveUpdate, progressQuery, rejectUpdate, type ImportReport } from '../../workflows/import-api.js';
 import { importEmployees } from '../../workflows/index.js';
 import { startImportEnv } from '../helpers/import-env.js';
+import { signedDecision } from '../helpers/approvers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -191,7 +192,7 @@ test('a threshold breach pauses before any write; approve applies, with who deci
       'an approval must say who decides',
     );
     const record = await handle.executeUpdate(approveUpdate, {
-      args: [{ by: 'ops@example.com', comment: 'planned offboarding' }],
+      args: [await signedDecision(handle, 'approve', 'ops@example.com', { comment: 'planned offboarding' })],
     });
     assert.equal(record.decision, 'approved');
     return handle.result();
@@ -222,7 +223,9 @@ test('reject writes nothing, and an undecided request expires and rejects itself
       args: [input],
     });
     await waitForApproval(handle);
-    await handle.executeUpdate(rejectUpdate, { args: [{ by: 'security@example.com' }] });
+    await handle.executeUpdate(rejectUpdate, {
+      args: [await signedDecision(handle, 'reject', 'security@example.com')],
+    });
     return handle.result();
   });
   assert.equal(rejected.applied, false);

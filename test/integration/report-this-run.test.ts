@@ -67,7 +67,13 @@ test('every report holds this run’s employees once, with this run’s outcomes
       .sort(),
     [...leavers].sort(),
   );
-  const approve = await env.cli(['approve', '--by', 'ops@example.com']);
+  const approve = await env.cli([
+    'approve',
+    '--by',
+    'ops@example.com',
+    '--key',
+    env.approverKey('ops@example.com'),
+  ]);
   assert.equal(approve.code, 0, approve.output);
   assert.equal(await paused.exited, 0, paused.output.join('\n'));
 

@@ -25,6 +25,7 @@ import { formatDayOf } from '../../sandbox/personio/dates.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { createImportDeps } from '../../worker/import-deps.js';
 import { TEST_POLICY } from '../helpers/test-policy.js';
+import { signedDecision, TEST_APPROVAL } from '../helpers/approvers.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { approveUpdate, progressQuery } from '../../workflows/import-api.js';
 import { directoryPageWorkflowId } from '../../workflows/directory-page-api.js';
@@ -115,7 +116,9 @@ const scenarios: Record<string, Scenario> = {
           if (progress?.phase === 'awaiting-approval') break;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
-        await handle.executeUpdate(approveUpdate, { args: [{ by: 'recorder' }] });
+        await handle.executeUpdate(approveUpdate, {
+          args: [await signedDecision(handle, 'approve', 'alice')],
+        });
         return handle.result();
       });
       if (report.approval?.decision !== 'approved') throw new Error('expected an approved run');
@@ -225,7 +228,7 @@ function sandboxDeps(personioUrl: string, jumpcloudUrl: string) {
     },
     { from: 'record@localhost', defaultRecipients: [] },
   );
-  return { ...deps, policy: TEST_POLICY };
+  return { ...deps, policy: TEST_POLICY, approval: TEST_APPROVAL };
 }
 
 const name = process.argv[2] ?? '';
