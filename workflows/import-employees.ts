@@ -519,7 +519,8 @@ async function deliver(
   perChannel: boolean,
   notification: Notification,
 ): ReturnType<Activities['sendNotification']> {
-  if (!perChannel) return sendNotification(notification);
+  // Runs recorded between the two patches decided here, right before sending.
+  if (!perChannel && !patched('notify-per-channel')) return sendNotification(notification);
   const [email, webhook] = await Promise.allSettled([
     sendEmailNotification(notification),
     sendWebhookNotification(notification),
