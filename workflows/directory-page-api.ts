@@ -91,6 +91,8 @@ export interface PageStepDone {
   step: PageStep;
   report?: PageReport;
   links?: ManagerLinks;
+  /** The step failed for good: the import fails with this cause. */
+  failure?: { type: string; message: string };
 }
 
 /** What a page did in its run: its full plan and, when applied, every employee's outcome. */

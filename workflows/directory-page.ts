@@ -15,6 +15,8 @@
  */
 import {
   ApplicationFailure,
+  isCancellation,
+  TemporalFailure,
   condition,
   getExternalWorkflowHandle,
   log,
@@ -92,11 +94,22 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
       continue;
     }
     let done: PageStepDone;
-    if (command.step === 'plan')
-      done = { offset: input.offset, step: 'plan', report: await plan(command.request) };
-    else if (command.step === 'apply')
-      done = { offset: input.offset, step: 'apply', report: await apply(command.request) };
-    else done = { offset: input.offset, step: 'link', links: await link(command.request) };
+    try {
+      if (command.step === 'plan')
+        done = { offset: input.offset, step: 'plan', report: await plan(command.request) };
+      else if (command.step === 'apply')
+        done = { offset: input.offset, step: 'apply', report: await apply(command.request) };
+      else done = { offset: input.offset, step: 'link', links: await link(command.request) };
+    } catch (err) {
+      // A step that fails for good fails the import, as a page child's failure did: the
+      // import is told why (it waits for this answer), then the page fails too.
+      if (isCancellation(err)) throw err;
+      const cause = rootCause(err);
+      await importRun
+        .signal(pageStepDoneSignal, { offset: input.offset, step: command.step, failure: cause })
+        .catch(() => undefined);
+      throw err;
+    }
     try {
       await importRun.signal(pageStepDoneSignal, done);
       applying = [];
@@ -198,4 +211,14 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
     held.links = links;
     return links;
   }
+}
+
+/** The innermost failure's type and message (an activity's ApplicationFailure, usually). */
+function rootCause(err: unknown): { type: string; message: string } {
+  let cause: unknown = err;
+  while (cause instanceof TemporalFailure && cause.cause) cause = cause.cause;
+  return {
+    type: cause instanceof ApplicationFailure && cause.type ? cause.type : 'PageFailed',
+    message: cause instanceof Error ? cause.message : String(cause),
+  };
 }

@@ -7,7 +7,13 @@
  * in flight has to survive continue-as-new. Where the step list stands lives in the
  * import's state.
  */
-import { condition, getExternalWorkflowHandle, log, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  setHandler,
+} from '@temporalio/workflow';
 import {
   directoryPageWorkflowId,
   pageCommandSignal,
@@ -72,6 +78,12 @@ export function heldPages(importWorkflowId: string, firstRunId: string) {
         for (const done of answers.splice(0)) {
           // A repeated answer, or one for another step, is not counted twice.
           if (done.step !== r.step || !waiting.delete(done.offset)) continue;
+          if (done.failure)
+            throw ApplicationFailure.create({
+              type: done.failure.type,
+              message: done.failure.message,
+              nonRetryable: true,
+            });
           r.onDone(done);
         }
       }

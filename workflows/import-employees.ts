@@ -8,6 +8,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  ContinueAsNew,
   condition,
   isCancellation,
   continueAsNew,
@@ -504,6 +505,9 @@ export async function importEmployees(
       // The pages this run holds are told to end (they are not its children, so they would wait).
       const held = state.held;
       if (held) await CancellationScope.nonCancellable(() => pages.stop(held));
+    } else if (state.held && !(err instanceof ContinueAsNew)) {
+      // Failed for good (a page's step, rejected credentials): its pages have nothing left to do.
+      await pages.stop(state.held);
     }
     throw err;
   }
