@@ -17,6 +17,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { loadTemporalConnection } from '../../config/temporal-connection.js';
+import { loadTemporalSettings } from '../../config/env.js';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -150,13 +153,32 @@ test(
       assert.equal(await importing.exited, 1, importing.output.join('\n'));
       assert.match(importing.output.join('\n'), /TEMPORAL_API_KEY.*(not allowed|lacks|permission)/i);
       assert.doesNotMatch(importing.output.join('\n'), /\n\s+at /, 'no stack trace');
-      const approving = runProject(
-        'client/cli.ts',
-        ['approve', 'cluster-import-x', '--by', 'test'],
-        readOnly,
-      );
-      assert.equal(await approving.exited, 1, approving.output.join('\n'));
-      assert.match(approving.output.join('\n'), /TEMPORAL_API_KEY.*(not allowed|lacks|permission)/i);
+      // `approve` is an update: the authorizer refuses it to a read-only token before it looks
+      // for the workflow (the CLI's signed approve first reads the run, which reads may do).
+      const target = loadTemporalConnection(readOnly);
+      const connection = await Connection.connect({
+        address: target.address,
+        tls: target.tls,
+        apiKey: target.apiKey,
+      });
+      const client = new Client({ connection, namespace: loadTemporalSettings(readOnly).namespace });
+      const close = () => connection.close();
+      try {
+        const refused = await client.workflow
+          .getHandle('cluster-import-x')
+          .executeUpdate('approve', { args: [{ by: 'test' }] })
+          .then(
+            () => null,
+            (err: unknown) => err,
+          );
+        assert.ok(refused, 'the update was refused');
+        const messages: string[] = [];
+        for (let e = refused as Error | undefined; e; e = e.cause as Error | undefined)
+          messages.push(`${e.message} ${(e as { details?: string }).details ?? ''}`);
+        assert.match(messages.join(' | '), /permission|unauthori[sz]ed|not allowed|PERMISSION_DENIED/i);
+      } finally {
+        await close();
+      }
       assert.equal(jumpcloud.stats.snapshot().writes.usersCreated ?? 0, 0, 'nothing was written');
     });
 
