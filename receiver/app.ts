@@ -48,6 +48,8 @@ export interface ReceiverAppOptions {
   bodyLimitBytes: number;
   /** Durably hand one change to Temporal; resolves once Temporal has it. */
   handOff: (change: PersonChange) => Promise<void>;
+  /** Signals sent to Temporal so far (several webhooks may share one), for /metrics. */
+  handoffSignals?: () => number;
   /** Whether the Temporal connection looks alive, for /healthz. */
   healthy: () => Promise<boolean>;
   logger?: FastifyBaseLogger;
@@ -164,6 +166,13 @@ export function createReceiverApp(options: ReceiverAppOptions): {
       '# TYPE personio_webhook_handoff_seconds summary',
       `personio_webhook_handoff_seconds_sum ${metrics.handoffSecondsSum}`,
       `personio_webhook_handoff_seconds_count ${metrics.handoffCount}`,
+      ...(options.handoffSignals
+        ? [
+            '# HELP personio_webhook_signals_total Signals sent to Temporal (one may carry several webhooks).',
+            '# TYPE personio_webhook_signals_total counter',
+            `personio_webhook_signals_total ${options.handoffSignals()}`,
+          ]
+        : []),
     ];
     return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
   });

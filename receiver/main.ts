@@ -12,10 +12,11 @@ import { createLogger } from '../observability/logger.js';
 import {
   CHANGES_WORKFLOW_TYPE,
   changesWorkflowId,
-  personChangedSignal,
+  personsChangedSignal,
   type ChangesInput,
 } from '../workflows/changes-api.js';
 import { createReceiverApp, WEBHOOK_PATH } from './app.js';
+import { HandoffBatcher } from './handoff-batcher.js';
 
 async function main() {
   const settings = loadReceiverSettings();
@@ -32,19 +33,22 @@ async function main() {
     debounceMs: settings.debounceMs,
     importOptions: settings.importOptions,
   };
+  // Webhooks arriving while a signal is under way go together in the next one.
+  const batcher = new HandoffBatcher(async (changes) => {
+    await client.workflow.signalWithStart(CHANGES_WORKFLOW_TYPE, {
+      workflowId: changesWorkflowId(temporal.taskQueue),
+      taskQueue: temporal.taskQueue,
+      args: [input],
+      signal: personsChangedSignal,
+      signalArgs: [changes],
+    });
+  });
   const { app } = createReceiverApp({
     token: settings.webhookToken,
     bodyLimitBytes: settings.bodyLimitBytes,
     logger,
-    async handOff(change) {
-      await client.workflow.signalWithStart(CHANGES_WORKFLOW_TYPE, {
-        workflowId: changesWorkflowId(temporal.taskQueue),
-        taskQueue: temporal.taskQueue,
-        args: [input],
-        signal: personChangedSignal,
-        signalArgs: [change],
-      });
-    },
+    handOff: (change) => batcher.add(change),
+    handoffSignals: () => batcher.stats.signals,
     healthy: async () => {
       await client.workflowService.getSystemInfo({});
       return true;

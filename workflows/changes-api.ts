@@ -23,6 +23,15 @@ export interface PersonChange {
 
 export const personChangedSignal = defineSignal<[PersonChange]>('personChanged');
 
+/** Most changes one `personsChanged` signal may carry; the rest of a longer list is ignored. */
+export const MAX_CHANGES_PER_SIGNAL = 1000;
+
+/**
+ * Several webhooks in one signal: the receiver gathers those that arrive while a hand-off is
+ * under way (receiver/handoff-batcher.ts), so a burst costs a few signals, not one each.
+ */
+export const personsChangedSignal = defineSignal<[PersonChange[]]>('personsChanged');
+
 export interface ChangesInput {
   taskQueue: string;
   /** How long to gather changes after the first one before importing them (ms). */

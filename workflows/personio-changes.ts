@@ -27,7 +27,9 @@ import { importWorkflowId } from './import-api.js';
 import { importEmployees } from './import-employees.js';
 import {
   changesProgressQuery,
+  MAX_CHANGES_PER_SIGNAL,
   personChangedSignal,
+  personsChangedSignal,
   type ChangesInput,
   type ChangesProgress,
   type PersonChange,
@@ -52,7 +54,7 @@ export async function personioChanges(input: ChangesInput): Promise<void> {
   let anonymous = 0;
   let lastBatch: ChangesProgress['lastBatch'] = null;
 
-  setHandler(personChangedSignal, (change: PersonChange) => {
+  const note = (change: PersonChange) => {
     const now = Date.now();
     const at = typeof change?.occurredAt === 'string' ? Date.parse(change.occurredAt) : NaN;
     // Never later than now, never older than a day: a wrong clock cannot widen the delta at will.
@@ -62,6 +64,10 @@ export async function personioChanges(input: ChangesInput): Promise<void> {
         ? `person:${change.personId}`
         : `event:${++anonymous}`;
     pending.set(key, Math.min(pending.get(key) ?? when, when));
+  };
+  setHandler(personChangedSignal, note);
+  setHandler(personsChangedSignal, (changes: PersonChange[]) => {
+    if (Array.isArray(changes)) for (const change of changes.slice(0, MAX_CHANGES_PER_SIGNAL)) note(change);
   });
   setHandler(changesProgressQuery, () => ({ pending: pending.size, batches, lastBatch }));
 
