@@ -16,6 +16,7 @@ import { DEFAULT_MAPPING, mappedCustomKeys } from '../domain/attribute-mapping.j
 import {
   distinctDepartments,
   findDuplicateEmails,
+  findSupervisorsNotImported,
   findSharedUsernameBases,
   findSupervisorCycles,
 } from '../domain/directory-scan.js';
@@ -156,9 +157,11 @@ export function createReadDirectoryActivities(deps: Partial<ImportDeps>) {
         // In directory order, so every answer is the same whatever order the pages arrived in.
         const pageOffsets = [...entriesByOffset.keys()].sort((a, b) => a - b);
         const entries = pageOffsets.flatMap((offset) => entriesByOffset.get(offset)!);
+        const heldBack = findDuplicateEmails(entries);
         return {
           employeesTotal: Math.max(progress.total, 0),
-          heldBack: findDuplicateEmails(entries),
+          heldBack,
+          supervisorsNotImported: findSupervisorsNotImported(entries, heldBack),
           supervisorCycle: findSupervisorCycles(entries),
           idSuffixedUsernames: findSharedUsernameBases(entries.filter((e) => e.baseUsername !== '')),
           departments: distinctDepartments(entries),

@@ -28,6 +28,11 @@ export interface DirectoryScan {
   /** Employees who get the id-suffixed username from the start (shared base username). */
   idSuffixedUsernames: number[];
   departments: string[];
+  /**
+   * Supervisors this run will not import (domain/directory-scan.ts findSupervisorsNotImported);
+   * set by the one-read path (activities/read-directory.ts), absent from older scans.
+   */
+  supervisorsNotImported?: number[];
 }
 
 const SCAN_ATTRIBUTES = ['first_name', 'last_name', 'email', 'status', 'supervisor', 'department'];

@@ -55,11 +55,22 @@ export interface PlanPageRequest extends SettlePageRequest {
   groupRules: GroupRules;
   idSuffixedUsernames: number[];
   supervisorCycle: number[];
+  /**
+   * Supervisors this run will not import, from the run's one read of the directory. When given,
+   * the preview asks it instead of reading off-page supervisors from Personio again.
+   */
+  supervisorsNotImported?: number[];
 }
 
 export interface SettledPage extends FetchedPage {
   /** Employees settled here: "unchanged" (group joins done, not in a dry run) or "skipped". */
   settled: EmployeeResult[];
+  /**
+   * Of the employees left to stage, those this page's batched lookup found no JumpCloud user
+   * for (by employeeIdentifier or email): their first staging attempt creates without looking
+   * again (StageRequest.knownAbsent), which halves a first run's JumpCloud requests.
+   */
+  absent?: number[];
 }
 
 export interface PlannedPage {
@@ -109,6 +120,7 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
       return asActivity(async () => {
         const settled: { result: EmployeeResult; groupIds: string[] }[] = [];
         const rest: PageEmployee[] = [];
+        const absent: number[] = [];
         for (const { employee, plan } of await planPageEmployees(jumpcloud, employees, request, desiredOf)) {
           const personioId = employee.personioId;
           if (plan.kind === 'skip') {
@@ -133,7 +145,10 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
               },
               groupIds: groupIdsFor(employee, request),
             });
-          } else rest.push(employee);
+          } else {
+            rest.push(employee);
+            if (plan.kind === 'create') absent.push(personioId);
+          }
         }
         // The client's concurrency cap and rate limit pace these; each join is idempotent.
         if (!request.dryRun) {
@@ -150,6 +165,7 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
           skipped: page.skipped,
           settled: [...heldBack, ...settled.map((s) => s.result)],
           totalElements: page.totalElements,
+          absent,
         };
       });
     },
@@ -164,7 +180,7 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
           jumpcloud,
           planned,
           request.supervisorCycle,
-          supervisorImported(deps, planned, request.heldBack),
+          supervisorImported(deps, planned, request.heldBack, request.supervisorsNotImported),
         );
         const idSuffixed = new Set(request.idSuffixedUsernames);
         const names = (ids: string[]) => ids.map((id) => request.groupRules.groupNames[id] ?? id);
@@ -257,9 +273,15 @@ function supervisorImported(
   deps: Partial<ImportDeps>,
   planned: readonly PlannedEmployee[],
   heldBack: readonly { personioId: number }[],
+  notImported: readonly number[] | undefined,
 ): (supervisorId: number) => Promise<boolean> {
   const onPage = new Map(planned.map(({ employee, plan }) => [employee.personioId, plan.kind === 'create']));
   const held = new Set(heldBack.map((h) => h.personioId));
+  if (notImported) {
+    const left = new Set(notImported);
+    return (supervisorId) =>
+      Promise.resolve(!held.has(supervisorId) && (onPage.get(supervisorId) ?? !left.has(supervisorId)));
+  }
   const known = new Map<number, Promise<boolean>>();
   return (supervisorId) => {
     if (held.has(supervisorId)) return Promise.resolve(false);

@@ -4,9 +4,11 @@
  * Match by employeeIdentifier (the Personio id), then by email; decide with planEmployee
  * (the same decision the preview shows); create as STAGED (or the input's state), update only
  * the fields that differ, suspend/reactivate per the status rules, join the import's groups,
- * and leave the old department's group (movers) or all of them (leavers, when asked). Safe to retry at any point: every write is preceded
- * by a lookup, "already exists" answers become lookups, and what an earlier attempt planned
- * is kept in the heartbeat so a retry reports "created"/"updated", not "unchanged".
+ * and leave the old department's group (movers) or all of them (leavers, when asked). Safe to
+ * retry at any point: every write is preceded by a lookup (on a first attempt, the page's
+ * batched lookup moments before may stand in for it: `knownAbsent`), "already exists" answers
+ * become lookups, and what an earlier attempt planned is kept in the heartbeat so a retry
+ * reports "created"/"updated", not "unchanged".
  */
 import { Context } from '@temporalio/activity';
 import { heartbeat } from './heartbeat.js';
@@ -41,6 +43,12 @@ export interface StageRequest {
   dryRun: boolean;
   /** Activation on the hire date (input `activation.onHireDate`): how to time it. */
   activation?: ActivationSettings;
+  /**
+   * The page's batched lookup, just before, found no JumpCloud user for this employee
+   * (SettledPage.absent): the first attempt creates without looking again. A retry looks,
+   * since an earlier attempt may have created the user before it was cut off.
+   */
+  knownAbsent?: boolean;
 }
 
 /** What an attempt was about to do, kept in the heartbeat for the next attempt. */
@@ -61,7 +69,9 @@ export function createStageActivities(deps: Partial<ImportDeps>) {
   return {
     async stageEmployee(request: StageRequest): Promise<EmployeeResult> {
       const jumpcloud = required(deps.jumpcloud, 'JumpCloud client');
-      return asActivity(() => stage(jumpcloud, request, heartbeatPlanMemory, desiredOf));
+      const firstAttempt = Context.current().info.attempt === 1;
+      const trusted = firstAttempt ? request : { ...request, knownAbsent: false };
+      return asActivity(() => stage(jumpcloud, trusted, heartbeatPlanMemory, desiredOf));
     },
   };
 }
@@ -89,7 +99,8 @@ export async function stage(
   const personioId = employee.personioId;
   if (request.heldBackReason) return { personioId, outcome: 'skipped', reason: request.heldBackReason };
 
-  const plan = planEmployee(employee, await findExisting(jumpcloud, employee), desiredOf(employee), request);
+  const existing = request.knownAbsent ? { user: null } : await findExisting(jumpcloud, employee);
+  const plan = planEmployee(employee, existing, desiredOf(employee), request);
   const previous = plans.previous();
 
   switch (plan.kind) {

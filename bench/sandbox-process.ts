@@ -36,9 +36,9 @@ if (options.system === 'personio') {
     seed: options.seed,
     dirty: options.dirty,
     faults: options.faults,
-    // Personio's employees rate limit stays off (the default); the auth limit too, since the
-    // benchmark authenticates once per run and per worker, well under it, but a long run of
-    // workloads in one process should not trip it.
+    // Personio's employees rate limit is on, as documented (the sandbox's default), in every
+    // workload. The auth limit is off: the benchmark authenticates once per run and per worker,
+    // well under it, but a long run of workloads in one process should not trip it.
     authRateLimit: false,
     // Room for every list page of the company (≈3.5 KB per employee), so reads come from cache.
     pageCacheBytes: Math.max(64, Math.ceil((options.employees * 4) / 1024)) * 1024 * 1024,

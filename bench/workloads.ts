@@ -1,7 +1,7 @@
 /** The benchmark's workloads (issue 8) and the knobs every part of a run shares. */
 import type { FaultSettings } from '../sandbox/faults.js';
 
-export type WorkloadName = 'A' | 'B' | 'C' | 'D';
+export type WorkloadName = 'A' | 'B' | 'C' | 'D' | 'E';
 
 export interface Workload {
   name: WorkloadName;
@@ -17,6 +17,8 @@ export interface Workload {
   jumpcloudRequestsPerSecond: number | null;
   /** Knobs this workload runs with unless given on the command line (else the product defaults). */
   tuning?: Partial<Tuning>;
+  /** Each Temporal run within this multiple of its physical limit (bench/physical-limit.ts). */
+  physicalLimitTarget?: number;
 }
 
 export const WORKLOADS: Record<WorkloadName, Workload> = {
@@ -52,6 +54,21 @@ export const WORKLOADS: Record<WorkloadName, Workload> = {
     jumpcloudRateLimit: 0,
     naiveSample: 2_000,
     jumpcloudRequestsPerSecond: null,
+  },
+  E: {
+    name: 'E',
+    description:
+      "20,000 employees under both APIs' limits: Personio as documented (300/min, bursts of 15/s), JumpCloud 50 requests/s (Retry-After), 50 ± 20 ms per request",
+    employees: 20_000,
+    latencyMs: 50,
+    jitterMs: 20,
+    jumpcloudRateLimit: 50,
+    naiveSample: 200,
+    // Paced at exactly what JumpCloud allows; Personio's documented limit is the worker's default.
+    jumpcloudRequestsPerSecond: 50,
+    // 50 ms per request: 50 a second needs at least 3 in flight; more absorbs the jitter.
+    tuning: { jumpcloudConcurrency: 16 },
+    physicalLimitTarget: 1.1,
   },
   D: {
     name: 'D',

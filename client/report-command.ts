@@ -66,7 +66,8 @@ export async function collectReport(
     for (let i = 0; i < report.heldPages; i++) {
       const id = directoryPageWorkflowId(importId, report.firstRunId, i * report.pageSize);
       const held = (await client.workflow.getHandle(id).result()) as HeldPageReport;
-      rows.push(...toRows(held.applied ?? held.planned ?? [], notes));
+      const results = held.applied ? completedByPlan(held.applied, held.planned) : (held.planned ?? []);
+      rows.push(...toRows(results, notes, Date.parse(report.startedAt)));
     }
     return { report, rows: oncePerEmployee(rows) };
   }
@@ -81,15 +82,14 @@ export async function collectReport(
 async function heldPlanSoFar(
   client: Client,
   workflowId: string,
-  firstRunId: string,
-  pages: number,
-  pageSize: number,
+  { firstRunId, heldPages, pageSize }: { firstRunId: string; heldPages: number; pageSize: number },
+  runStart: number,
 ): Promise<ReportRow[]> {
   const rows: ReportRow[] = [];
-  for (let i = 0; i < pages; i++) {
+  for (let i = 0; i < heldPages; i++) {
     const id = directoryPageWorkflowId(workflowId, firstRunId, i * pageSize);
     const held = await client.workflow.getHandle(id).query(pageReportQuery);
-    rows.push(...toRows(held.planned ?? [], new Map()));
+    rows.push(...toRows(held.planned ?? [], new Map(), runStart));
   }
   return rows;
 }
@@ -110,9 +110,15 @@ function oncePerEmployee(rows: ReportRow[]): ReportRow[] {
  */
 export async function collectPlanSoFar(client: Client, workflowId: string): Promise<ReportRow[]> {
   const progress = await client.workflow.getHandle(workflowId).query(progressQuery);
-  if (progress.heldPages !== undefined && progress.firstRunId && progress.pageSize)
-    return heldPlanSoFar(client, workflowId, progress.firstRunId, progress.heldPages, progress.pageSize);
   const description = await client.workflow.getHandle(workflowId).describe();
+  const { heldPages, firstRunId: heldRunId, pageSize } = progress;
+  if (heldPages !== undefined && heldRunId && pageSize)
+    return heldPlanSoFar(
+      client,
+      workflowId,
+      { firstRunId: heldRunId, heldPages, pageSize },
+      description.startTime.getTime(),
+    );
   const firstRunId = description.raw.workflowExecutionInfo?.firstRunId || description.runId;
   const rows: ReportRow[] = [];
   for (const length of ['whole', 'short'] as const) {
@@ -161,7 +167,7 @@ export async function collectStoppedRun(client: Client, workflowId: string): Pro
             ? null
             : await handle.query(pageProgressQuery).catch(() => null);
         const results =
-          held?.applied ??
+          (held?.applied ? completedByPlan(held.applied, held.planned) : null) ??
           (cutShort && cutShort.results.length > 0 ? cutShort.results : null) ??
           (held && held.plannedWrites === false ? held.planned : null);
         if (results) pages.push({ offset, results });
@@ -255,11 +261,21 @@ async function pageReport(
   const applied = await finishedPage(client, appliedId!);
   if (!applied) return planned;
   if (!planned) return applied;
-  // What applying did, completed with what only the plan knows: the manager each user gets
-  // (linked after every page, as planned) and the groups a changed user joins. Only where
-  // the outcome is the planned one.
-  const plan = new Map(planned.results.map((r) => [r.personioId, r]));
-  const results = applied.results.map((r) => {
+  const results = completedByPlan(applied.results, planned.results);
+  return { ...applied, results };
+}
+
+/**
+ * What applying did, completed with what only the plan knows: the manager each user gets
+ * (linked after every page, as planned) and the groups a changed user joins. Only where the
+ * outcome is the planned one.
+ */
+function completedByPlan(
+  applied: readonly EmployeeResult[],
+  planned: readonly EmployeeResult[] | null,
+): EmployeeResult[] {
+  const plan = new Map((planned ?? []).map((r) => [r.personioId, r]));
+  return applied.map((r) => {
     const p = plan.get(r.personioId);
     if (!p || p.outcome !== r.outcome) return r;
     return {
@@ -270,7 +286,6 @@ async function pageReport(
       ...(r.username === undefined && p.username ? { username: p.username } : {}),
     };
   });
-  return { ...applied, results };
 }
 
 /** A page child's report with every employee, or null when there is no such child. */

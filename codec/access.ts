@@ -55,7 +55,8 @@ export function loadCodecAccess(env: Env = process.env): CodecAccess {
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
   for (const h of extra)
-    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(h))
+    // A bare IPv6 address (::1) is a host name too; it is bracketed below as Host headers carry it.
+    if (isIP(h) === 0 && !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(h))
       problems.push(
         `CODEC_ALLOWED_HOSTS has "${h}", not a host name: list the names browsers and the CLI use for this server, without port, e.g. CODEC_ALLOWED_HOSTS=codec.example.com,codec-server`,
       );

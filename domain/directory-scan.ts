@@ -59,6 +59,28 @@ function duplicateEmailReason(otherIds: readonly number[]): string {
 }
 
 /**
+ * The supervisors named in the directory whom this run will not import: absent from it, not
+ * active or onboarding, without an email, or held back (a shared email). A page's preview asks
+ * this instead of reading each off-page supervisor from Personio again (one read per page per
+ * run); the list is short (supervisors only, and only those left out), sorted by id.
+ */
+export function findSupervisorsNotImported(
+  entries: readonly DirectoryEntry[],
+  heldBack: readonly HeldBack[],
+): number[] {
+  const held = new Set(heldBack.map((h) => h.personioId));
+  const importable = new Set(
+    entries
+      .filter(
+        (e) => (e.status === 'active' || e.status === 'onboarding') && e.email && !held.has(e.personioId),
+      )
+      .map((e) => e.personioId),
+  );
+  const supervisors = new Set(entries.flatMap((e) => (e.supervisorId === null ? [] : [e.supervisorId])));
+  return [...supervisors].filter((id) => !importable.has(id)).sort((a, b) => a - b);
+}
+
+/**
  * Ids of employees on a supervisor cycle (A → B → A, or A → A), sorted. Those leading into a
  * cycle without being on it are not included. JumpCloud would accept such managers, but the
  * chain is wrong in Personio and linking it would copy the error.

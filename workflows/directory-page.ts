@@ -144,6 +144,7 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
       groupRules: request.groupRules!,
       idSuffixedUsernames: request.idSuffixedUsernames,
       supervisorCycle: request.supervisorCycle ?? [],
+      ...(request.supervisorsNotImported ? { supervisorsNotImported: request.supervisorsNotImported } : {}),
       page,
     });
     held.planned = planned.results;
@@ -170,9 +171,11 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
     applying = [...page.skipped, ...page.settled];
     const heldBack = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
     const idSuffixed = new Set(request.idSuffixedUsernames);
+    const absent = new Set(page.absent);
     const staged = await Promise.all(
       page.employees.map((employee) =>
         stageOne(employee, {
+          ...(absent.has(employee.personioId) ? { knownAbsent: true } : {}),
           heldBackReason: heldBack.get(employee.personioId),
           idSuffixedUsername: idSuffixed.has(employee.personioId),
           groupIds: groupsFor(employee, request),

@@ -966,6 +966,8 @@ async function planHeldPages(
     dryRun: true,
     groupRules: rules,
     supervisorCycle: scan.supervisorCycle,
+    // From the run's one read: no page re-reads an off-page supervisor from Personio.
+    supervisorsNotImported: scan.supervisorsNotImported,
     mode: 'plan' as const,
   };
   const seal = await sealStep('plan', request);

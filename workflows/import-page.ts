@@ -46,6 +46,8 @@ export interface PageRequest {
   mode?: 'plan' | 'apply';
   /** For the plan's manager changes. */
   supervisorCycle?: number[];
+  /** Supervisors this run will not import, from its one read of the directory (held pages). */
+  supervisorsNotImported?: number[];
   /** Activation on the hire date (input `activation.onHireDate`): how to time it. */
   activation?: ActivationSettings;
 }

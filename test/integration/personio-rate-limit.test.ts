@@ -24,6 +24,13 @@ const EMPLOYEES = 2000;
 const PAGES = EMPLOYEES / 100;
 const LIST = 'GET /v1/company/employees';
 
+/** Every data request Personio answered (auth aside), by route and status. */
+function dataRequests(requests: Record<string, Record<string, number>>): number {
+  return Object.entries(requests)
+    .filter(([route]) => route.startsWith('GET '))
+    .reduce((n, [, byStatus]) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
+}
+
 interface DirectoryState {
   users: { _id: string; employeeIdentifier: string; manager?: string | null }[];
   groups: { name: string; members: string[] }[];
@@ -68,6 +75,8 @@ test("2,000 employees under Personio's documented limits: one read per page per 
   const reads = personio.stats.snapshot().requests[LIST] ?? {};
   assert.equal(reads['200'], PAGES, `each page read once (${JSON.stringify(reads)})`);
   assert.equal(reads['429'] ?? 0, 0, 'the client paced itself: Personio refused nothing');
+  const requests = personio.stats.snapshot().requests;
+  assert.equal(dataRequests(requests), PAGES, `nothing but the page reads (${JSON.stringify(requests)})`);
 
   const records = Array.from({ length: EMPLOYEES }, (_, i) => personio.data.get(1001 + i)!);
   const expected = expectedUsers(records);
@@ -90,5 +99,7 @@ test("2,000 employees under Personio's documented limits: one read per page per 
   await importOnce();
   const again = personio.stats.snapshot().requests[LIST] ?? {};
   assert.equal(again['200'], PAGES, `each page read once on the re-run (${JSON.stringify(again)})`);
+  const rerun = personio.stats.snapshot().requests;
+  assert.equal(dataRequests(rerun), PAGES, `nothing but the page reads (${JSON.stringify(rerun)})`);
   assert.deepEqual(jumpcloud.stats.snapshot().writes, {}, 'the re-run writes nothing');
 });

@@ -360,16 +360,25 @@ describe("Personio's employees rate limit", () => {
     }
   });
 
-  test('off by default in-process; numbers are configurable', async () => {
+  test('on by default in-process, off only by name; numbers are configurable', async () => {
     const s = await start({ employees: 1 });
+    const off = await start({ employees: 1, employeesRateLimit: false });
     const tight = await start({ employees: 1, employeesRateLimit: { perMinute: 2, perSecond: 100 } });
     try {
-      for (let i = 0; i < 40; i++) assert.equal((await s.get('/v1/company/employees')).status, 200);
+      const statuses = [];
+      for (let i = 0; i < 16; i++) statuses.push((await s.get('/v1/company/employees')).status);
+      assert.deepEqual(
+        statuses,
+        [...Array(15).fill(200), 429],
+        "Personio's documented 15 a second by default",
+      );
+      for (let i = 0; i < 40; i++) assert.equal((await off.get('/v1/company/employees')).status, 200);
       assert.equal((await tight.get('/v1/company/employees')).status, 200);
       assert.equal((await tight.get('/v1/company/employees')).status, 200);
       assert.equal((await tight.get('/v1/company/employees')).status, 429);
     } finally {
       await s.sandbox.close();
+      await off.sandbox.close();
       await tight.sandbox.close();
     }
   });

@@ -15,6 +15,40 @@ import { startSecurityEnv, type SecurityEnv } from '../helpers/security-env.js';
 import { testTemporal } from '../helpers/temporal.js';
 import { until } from '../helpers/wait.js';
 
+/** A first import; then four leavers, and an import that pauses for approval. */
+async function pauseForApproval(env: SecurityEnv, client: Client, workflowId: string) {
+  const first = await env.cli(['import', '--notify', 'never', '--id', `${workflowId}-first`]);
+  assert.equal(first.code, 0, first.out);
+  let leavers = 0;
+  for (let id = 1001; leavers < 4; id++)
+    if (env.personio.data.get(id)?.status === 'active') {
+      env.personio.data.setStatus(id, 'inactive');
+      leavers++;
+    }
+  const started = await env.cli([
+    'import',
+    '--no-wait',
+    '--id',
+    workflowId,
+    '--notify',
+    'never',
+    '--input-json',
+    '{"safeguards":{"maxSuspensions":1}}',
+  ]);
+  assert.equal(started.code, 0, started.out);
+  await until(
+    'the run to pause for approval',
+    async () => {
+      const p = await client.workflow
+        .getHandle(workflowId)
+        .query(progressQuery)
+        .catch(() => null);
+      return p?.phase === 'awaiting-approval' && p.awaitingApproval?.planDigest ? true : undefined;
+    },
+    120_000,
+  );
+}
+
 describe('signed approvals', () => {
   let env: SecurityEnv;
   let client: Client;
@@ -33,37 +67,7 @@ describe('signed approvals', () => {
       connection,
       dataConverter: dataConverterFor(parseKeyRing(env.common.PAYLOAD_KEYS!, 'PAYLOAD_KEYS')),
     });
-    // A first import; then four leavers, and an import that pauses for approval.
-    const first = await env.cli(['import', '--notify', 'never', '--id', `${env.taskQueue}-first`]);
-    assert.equal(first.code, 0, first.out);
-    let leavers = 0;
-    for (let id = 1001; leavers < 4; id++)
-      if (env.personio.data.get(id)?.status === 'active') {
-        env.personio.data.setStatus(id, 'inactive');
-        leavers++;
-      }
-    const started = await env.cli([
-      'import',
-      '--no-wait',
-      '--id',
-      workflowId(),
-      '--notify',
-      'never',
-      '--input-json',
-      '{"safeguards":{"maxSuspensions":1}}',
-    ]);
-    assert.equal(started.code, 0, started.out);
-    await until(
-      'the run to pause for approval',
-      async () => {
-        const p = await client.workflow
-          .getHandle(workflowId())
-          .query(progressQuery)
-          .catch(() => null);
-        return p?.phase === 'awaiting-approval' && p.awaitingApproval?.planDigest ? true : undefined;
-      },
-      120_000,
-    );
+    await pauseForApproval(env, client, workflowId());
   });
   after(() => env?.close());
 
@@ -167,5 +171,36 @@ describe('signed approvals', () => {
       approvers.keyFile('ops@example.com'),
     );
     assert.equal(replay.code, 2, 'a second (replayed) decision is refused');
+  });
+});
+
+describe('APPROVAL_FOUR_EYES=off', () => {
+  let env: SecurityEnv;
+  let client: Client;
+  let approvers: ReturnType<typeof approverFiles>;
+  before(async () => {
+    env = await startSecurityEnv('four-eyes-off', {
+      workerEnv: (dir) => {
+        approvers = approverFiles(dir);
+        return { APPROVER_KEYS_FILE: approvers.keysFile, APPROVAL_FOUR_EYES: 'off' };
+      },
+    });
+    const { connection } = await testTemporal();
+    client = new Client({
+      connection,
+      dataConverter: dataConverterFor(parseKeyRing(env.common.PAYLOAD_KEYS!, 'PAYLOAD_KEYS')),
+    });
+  });
+  after(() => env?.close());
+
+  it('whoever started the run may approve it, with a key of their own', async () => {
+    const workflowId = `${env.taskQueue}-paused`;
+    await pauseForApproval(env, client, workflowId);
+    const me = userInfo().username;
+    const { code, out } = await env.cli(['approve', workflowId, '--by', me, '--key', approvers.keyFile(me)]);
+    assert.equal(code, 0, out);
+    const report = (await client.workflow.getHandle(workflowId).result()) as ImportReport;
+    assert.equal(report.approval?.by, me);
+    assert.equal(report.counts.suspended, 4);
   });
 });

@@ -5,6 +5,7 @@ import {
   findDuplicateEmails,
   findSharedUsernameBases,
   findSupervisorCycles,
+  findSupervisorsNotImported,
   type DirectoryEntry,
 } from '../../../domain/directory-scan.js';
 
@@ -146,5 +147,29 @@ describe('findSharedUsernameBases', () => {
       { personioId: 2, baseUsername: 'bob' },
     ];
     assert.deepEqual(findSharedUsernameBases(entries), [1, 3]);
+  });
+});
+
+describe('findSupervisorsNotImported', () => {
+  it('lists the named supervisors the run leaves out, and only those, by id', () => {
+    const entries = [
+      entry(1),
+      entry(2, { supervisorId: 1 }), // an active supervisor: imported
+      entry(3, { supervisorId: 9 }), // 9 is not in the directory
+      entry(4, { status: 'inactive' }),
+      entry(5, { supervisorId: 4 }), // an inactive supervisor
+      entry(6, { email: null }),
+      entry(7, { supervisorId: 6 }), // a supervisor without email
+      entry(8, { status: 'onboarding', supervisorId: 11 }),
+      entry(11, { status: 'onboarding' }), // onboarding: imported
+      entry(12, { supervisorId: 13 }),
+      entry(13), // held back below
+      entry(14, { supervisorId: 13 }),
+      entry(15, { status: 'inactive' }), // left out, but nobody's supervisor
+    ];
+    assert.deepEqual(
+      findSupervisorsNotImported(entries, [{ personioId: 13, reason: 'shared email' }]),
+      [4, 6, 9, 13],
+    );
   });
 });
