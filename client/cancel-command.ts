@@ -2,7 +2,7 @@
 import { loadTemporalSettings } from '../config/env.js';
 import { countsLine } from '../domain/summary.js';
 import { importWorkflowId } from '../workflows/import-api.js';
-import { liveProgress } from './run-facts.js';
+import { stoppedProgress } from './run-facts.js';
 import { connectClient } from './temporal-client.js';
 import { noWorkerMessage, workersPolling } from './worker-presence.js';
 
@@ -30,12 +30,16 @@ export async function cancelCommand(workflowIdArg: string | undefined): Promise<
     }
     console.error(`asked ${workflowId} to cancel; waiting for it to stop`);
     await handle.result().catch(() => {}); // a cancelled workflow "fails" with CancelledFailure
-    // Counted per employee: the pages the import finished and those cut short by the cancel.
-    const live = await liveProgress(client, workflowId);
+    // Counted per employee: the pages the import finished and those cut short by the cancel,
+    // once those have stopped too (so `status` and `report` later say the same).
+    const live = await stoppedProgress(client, workflowId);
     if (live.progress)
       console.log(
         `${workflowId} ${live.progress.phase} after ${live.employeesProcessed} employees: ${countsLine(live.counts)}` +
-          ` (what was written stays written; \`report\` lists them)`,
+          ` (what was written stays written; \`report\` lists them)` +
+          (live.stillStopping > 0
+            ? `; ${live.stillStopping} of its pages had not stopped yet, so \`status\` may count more`
+            : ''),
       );
     else console.log(`${workflowId} stopped (no worker answered for its progress)`);
   } finally {

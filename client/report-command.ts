@@ -20,7 +20,7 @@ import {
 import { connectClient } from './temporal-client.js';
 import { UsageError } from './usage-error.js';
 import { importWorkflowId, pageProgressQuery, progressQuery } from '../workflows/import-api.js';
-import { endReason, firstRunIdOf, liveProgress } from './run-facts.js';
+import { endReason, firstRunIdOf, stoppedProgress } from './run-facts.js';
 import {
   directoryPageWorkflowId,
   pageReportQuery,
@@ -363,7 +363,7 @@ export async function reportCommand(
     if (status !== 'RUNNING' && status !== 'COMPLETED') {
       // Cancelled, failed, terminated: what it did before it stopped, and why it stopped.
       const why = await endReason(client, workflowId, status);
-      const live = await liveProgress(client, workflowId);
+      const live = await stoppedProgress(client, workflowId);
       const rows = await collectStoppedRun(client, workflowId);
       console.error(`${workflowId} did not finish (${status}): ${why}. The report holds what it did before.`);
       const summary = { workflowId, status, why, phase: live.progress?.phase ?? null, counts: live.counts };

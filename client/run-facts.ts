@@ -50,6 +50,51 @@ export async function liveProgress(client: Client, workflowId: string): Promise<
 }
 
 /**
+ * What a stopped import did, counted once the pages it was applying have stopped too. The
+ * import ends as soon as it has asked those pages to stop (a cancel request to another
+ * workflow is only recorded); each page stops on its own next workflow task and may record a
+ * few more employees until then. Counted earlier, `cancel` would print one number and a
+ * later `status` or `report` another. `stillStopping`: pages that had not stopped within
+ * `waitMs` (no worker, say), so the counts may still grow.
+ */
+export async function stoppedProgress(
+  client: Client,
+  workflowId: string,
+  waitMs = 60_000,
+): Promise<LiveProgress & { stillStopping: number }> {
+  const first = await liveProgress(client, workflowId);
+  const pageIds =
+    first.progress?.applyingOffsets && first.progress.firstRunId
+      ? first.progress.applyingOffsets.map((offset) =>
+          directoryPageWorkflowId(workflowId, first.progress!.firstRunId!, offset),
+        )
+      : first.unfinishedPages.filter((p) => p.status === 'RUNNING').map((p) => p.workflowId);
+  if (pageIds.length === 0) return { ...first, stillStopping: 0 };
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>(
+    (resolve) => (timer = setTimeout(() => resolve('timeout'), waitMs)),
+  );
+  const stopped = new Set<string>();
+  try {
+    await Promise.race([
+      Promise.all(
+        pageIds.map((id) =>
+          client.workflow
+            .getHandle(id)
+            .result()
+            .catch(() => undefined) // cancelled or failed: stopped all the same
+            .then(() => void stopped.add(id)),
+        ),
+      ),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+  return { ...(await liveProgress(client, workflowId)), stillStopping: pageIds.length - stopped.size };
+}
+
+/**
  * The pages being applied that the import has not counted: running, or stopped midway
  * (cancelled, failed, terminated). Each answers with what it finished.
  */

@@ -4,7 +4,7 @@ import { loadTemporalSettings } from '../config/env.js';
 import { countsLine } from '../domain/summary.js';
 import { importWorkflowId, progressQuery, type ImportReport } from '../workflows/import-api.js';
 import { EXIT } from './exit-codes.js';
-import { endReason, liveProgress } from './run-facts.js';
+import { endReason, liveProgress, stoppedProgress } from './run-facts.js';
 import { notAppliedLine, summaryFromReport } from './import-command.js';
 import { connectClient } from './temporal-client.js';
 import { workflowLink } from './web-links.js';
@@ -59,7 +59,7 @@ export async function statusCommand(workflowIdArg: string | undefined): Promise<
  */
 export async function stoppedSummary(client: Client, workflowId: string, status: string): Promise<string> {
   const why = await endReason(client, workflowId, status);
-  const live = await liveProgress(client, workflowId);
+  const live = await stoppedProgress(client, workflowId);
   const done = live.progress
     ? `Before that it had finished ${live.employeesProcessed} employees (phase ${live.progress.phase}): ${countsLine(live.counts)}.`
     : `No worker answered for its progress: start one (npm run worker) to see how far it got.`;

@@ -22,17 +22,24 @@ test('status and cancel count every employee written; a cancelled import says wh
     jumpcloud: { faults: { latencyMs: 500 } },
   });
   const importing = env.startCli(['import', '--notify', 'never']);
-  await until(
-    'a few users written',
-    async () => ((await usersByPersonioId(env.jumpcloud.url)).size >= 6 ? true : undefined),
-    120_000,
-  );
+  // An employee is finished when their staging activity has returned (user created, groups
+  // joined), which the page records and the worker logs ("employee staged"). A user merely
+  // existing in JumpCloud is not that yet: waiting for users let `status` come between the
+  // create and the end of the activity, and count 0.
+  const stagedCreated = () =>
+    env.worker!.output.filter((l) => l.includes('"employee staged"') && l.includes('"outcome":"created"'))
+      .length;
+  await until('a few employees created', async () => (stagedCreated() >= 6 ? true : undefined), 120_000);
+  const createdBefore = stagedCreated();
 
   const status = await env.cli(['status']);
   assert.equal(status.code, 0, status.output);
   assert.match(status.stdout, /RUNNING/);
   const live = countsIn(status.stdout.split('\n').find((l) => l.startsWith('created '))!);
-  assert.ok(live.created! >= 1, `status counts the users already created: ${status.stdout}`);
+  assert.ok(
+    live.created! >= createdBefore,
+    `status counts every employee created so far (${createdBefore} logged by the worker): ${status.stdout}`,
+  );
   assert.match(status.stdout, /pages 0\/1/, 'while the page itself is not finished');
 
   const cancel = await env.cli(['cancel']);
@@ -41,6 +48,18 @@ test('status and cancel count every employee written; a cancelled import says wh
   assert.ok(line, cancel.output);
   const after = Number(/ after (\d+) employees/.exec(line)![1]);
   const cancelledCounts = countsIn(line.split(': ').slice(1).join(': '));
+  // Counted once nothing of the import runs any more: the import ends as soon as it has asked
+  // its pages to stop, and a page still stopping could record more employees after `cancel`
+  // printed (a later `status` would then say more than `cancel` did).
+  let pages = 0;
+  for await (const page of env.client.workflow.list({
+    query: `WorkflowId STARTS_WITH "${env.workflowId}/"`,
+  })) {
+    pages++;
+    const { status } = await env.client.workflow.getHandle(page.workflowId).describe();
+    assert.notEqual(status.name, 'RUNNING', `${page.workflowId} still runs after cancel printed its count`);
+  }
+  assert.ok(pages > 0, 'the import held its page in a workflow of its own');
   const users = await usersByPersonioId(env.jumpcloud.url);
   assert.ok(after >= live.created!, `cancel counts at least what status saw: ${line}`);
   // Each created employee is counted once their user exists; at most the activities in
