@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { until } from '../helpers/wait.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function alive(pid: number): boolean {
   try {
@@ -16,30 +18,46 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Starts `npm test` on a test that never ends; resolves with the dev server's pid once it is up. */
+/**
+ * The environment of a nested `npm test`: without the outer runner's NODE_TEST_CONTEXT (with
+ * it, the nested runner skips every file: "run() is being called recursively").
+ */
+function runEnv(marker: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_TEST_ADDRESS: '', WAITS_FOREVER_MARKER: marker };
+  delete env.NODE_TEST_CONTEXT;
+  return env;
+}
+
+/**
+ * Starts `npm test` on a test that never ends; resolves with the dev server's pid once the
+ * server is up and the test runs (the test creates a marker file).
+ */
 async function startHangingRun() {
+  const marker = join(mkdtempSync(join(tmpdir(), 'hanging-run-')), 'running');
   const run = spawn(
     process.execPath,
     ['--import', 'tsx', 'test/run.ts', 'test/integration/fixtures/waits-forever.test.ts'],
     {
       cwd: root,
-      env: { ...process.env, TEMPORAL_TEST_ADDRESS: '' },
+      env: runEnv(marker),
       stdio: ['ignore', 'pipe', 'inherit'],
       detached: true, // its own process group, so leftovers can be cleaned up below
     },
   );
   let out = '';
   run.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  for (let i = 0; i < 600 && !/pid (\d+)/.test(out); i++) await sleep(100);
-  const pid = Number(/pid (\d+)/.exec(out)?.[1]);
-  assert.ok(pid > 0, `the run never reported its dev server:\n${out}`);
-  await sleep(1500); // let the hanging test start
+  const pid = await until(
+    'the run to report its dev server',
+    async () => Number(/pid (\d+)/.exec(out)?.[1]) || undefined,
+    120_000,
+  );
+  await until('the hanging test to run', async () => (existsSync(marker) ? true : undefined), 120_000);
   return { run, serverPid: pid };
 }
 
-async function waitGone(pid: number, ms: number) {
-  for (let waited = 0; alive(pid) && waited < ms; waited += 100) await sleep(100);
-  return !alive(pid);
+/** Fails naming the pid if it is still alive after ms. */
+async function waitGone(pid: number, what: string, ms = 30_000) {
+  await until(what, async () => (alive(pid) ? undefined : true), ms);
 }
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -48,7 +66,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     assert.ok(alive(serverPid));
     run.kill(signal);
     await once(run, 'exit');
-    assert.ok(await waitGone(serverPid, 15_000), `dev server ${serverPid} still running after ${signal}`);
+    await waitGone(serverPid, `dev server ${serverPid} to stop after ${signal}`);
   });
 }
 
@@ -57,7 +75,7 @@ test('killing the test run outright (SIGKILL) still stops its dev server', async
   run.kill('SIGKILL');
   await once(run, 'exit');
   try {
-    assert.ok(await waitGone(serverPid, 15_000), `dev server ${serverPid} outlived its SIGKILLed owner`);
+    await waitGone(serverPid, `dev server ${serverPid} to stop after its owner was SIGKILLed`);
   } finally {
     // The orphaned node --test child (not a server) is ours to clean up.
     try {
