@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 const root = join(import.meta.dirname, '..', '..');
-let answer: 'high' | 'none' | 'not-allowed' = 'none';
+let answer: 'high' | 'none' | 'not-allowed' | 'silent' = 'none';
 
 function runAudit(registry: string, extra: Record<string, string> = {}) {
   const child = spawn(join(root, '.ci', 'audit'), [], {
@@ -37,6 +37,7 @@ describe('.ci/audit', () => {
           res.writeHead(404).end('{}');
           return;
         }
+        if (answer === 'silent') return; // accepts the request and never answers
         if (answer === 'not-allowed') {
           res.writeHead(405, { allow: 'GET,HEAD' }).end();
           return;
@@ -58,7 +59,13 @@ describe('.ci/audit', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     registry = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
 
   it('fails on a high advisory in a production dependency', async () => {
     answer = 'high';
@@ -83,5 +90,28 @@ describe('.ci/audit', () => {
     const strict = await runAudit(registry, { NPM_AUDIT_REQUIRED: '1' });
     assert.equal(strict.code, 1, strict.output);
     assert.match(strict.output, /NOT CHECKED/);
+  });
+
+  it('says NOT CHECKED, and passes, when nothing listens or the service never answers', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const refused = await runAudit(`http://127.0.0.1:${port}/`);
+    assert.equal(refused.code, 0, refused.output);
+    assert.match(
+      refused.output,
+      /npm audit: NOT CHECKED, the advisory service cannot be reached \(ECONNREFUSED/,
+    );
+
+    answer = 'silent';
+    const silent = await runAudit(registry, { npm_config_fetch_timeout: '1000' });
+    assert.equal(silent.code, 0, silent.output);
+    assert.match(silent.output, /npm audit: NOT CHECKED, the advisory service cannot be reached/);
+    assert.doesNotMatch(
+      silent.output,
+      /critical \d/,
+      'no verdict is printed for a service that did not answer',
+    );
   });
 });
