@@ -4,6 +4,7 @@
  * planEmployee decides, so the outcome is stage()'s by construction. Reads only.
  */
 import type { JumpCloudClient, SystemUser } from '../clients/jumpcloud.js';
+import { madeByImport } from '../domain/group-ownership.js';
 import { groupNameForDepartment } from '../domain/import-input.js';
 import { groupIdsFor, groupsToLeave, type GroupRules } from '../domain/page-groups.js';
 import type { PageEmployee } from './fetch-page.js';
@@ -89,9 +90,10 @@ export async function groupIdsToLeave(
     rules,
     groupNameForDepartment,
   );
+  // A group of that name the import did not make is someone else's: never left.
   for (const name of names) {
     const group = await jumpcloud.findGroup(name);
-    if (group) ids.push(group.id);
+    if (group && madeByImport(group)) ids.push(group.id);
   }
   return ids;
 }

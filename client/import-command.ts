@@ -62,6 +62,7 @@ export async function importCommand(flags: ImportCommandFlags): Promise<void> {
     if (report.dryRun) {
       const { rows } = await collectReport(client, workflowId);
       console.log(`\n${planDiffText(report, rows)}`);
+      for (const refused of report.groups.refused ?? []) console.log(`group not used: ${refused.reason}`);
       const files = writePlanFiles(planFiles ?? planPrefix(flags.planOutput), report, rows);
       console.error(`Full plan: ${files.join(', ')}`);
       if (report.notified?.failed?.length) console.log(notificationFailure(report));
@@ -180,6 +181,7 @@ export function summaryFromReport(report: ImportReport): string {
       managersLinked: report.managers.linked + report.managers.cleared,
       managerNotes: report.managers.notes.length,
       groupsCreated: report.groups.created,
+      groupsRefused: report.groups.refused ?? [],
       bindings: report.groups.bound.length,
       missingApplications: report.groups.missingApplications,
       durationMs: report.durationMs,

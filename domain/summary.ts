@@ -15,6 +15,8 @@ export interface SummaryFacts {
   managersLinked: number;
   managerNotes: number;
   groupsCreated: string[];
+  /** Existing groups the import would not adopt, each with its reason and fix. */
+  groupsRefused?: { name: string; reason: string }[];
   bindings: number;
   missingApplications: string[];
   durationMs: number;
@@ -29,6 +31,7 @@ export function summaryText(f: SummaryFacts, maxProblems = 20): string {
     `managers linked or cleared: ${f.managersLinked}; manager notes: ${f.managerNotes}`,
     `groups created: ${f.groupsCreated.length > 0 ? f.groupsCreated.join(', ') : 'none'}; new application bindings: ${f.bindings}`,
   ];
+  for (const refused of f.groupsRefused ?? []) lines.push(`group not used: ${refused.reason}`);
   if (f.missingApplications.length > 0) {
     lines.push(
       `applications not found in JumpCloud (create them or fix the label): ${f.missingApplications.join(', ')}`,

@@ -6,6 +6,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ManagerNote } from '../activities/link-managers.js';
 import type { SyncState } from './sync-window.js';
 import type { EmployeeResult, ImportProgress, ImportResult, OutcomeCounts } from '../domain/outcomes.js';
+import type { RefusedGroup } from '../domain/group-ownership.js';
 
 export const IMPORT_WORKFLOW_TYPE = 'importEmployees';
 /** What a schedule starts: the import under the task queue's one id (workflows/scheduled-import.ts). */
@@ -140,6 +141,8 @@ export interface ImportReport extends ImportResult {
     bound: { application: string; groupId: string }[];
     alreadyBound: number;
     missingApplications: string[];
+    /** Existing groups not adopted (not made by the import, or outside the policy), with the fix. */
+    refused?: RefusedGroup[];
   };
   notified: {
     emailedTo: string[];

@@ -473,6 +473,7 @@ export async function importEmployees(
         managersLinked: state.managers.linked + state.managers.cleared,
         managerNotes: state.managers.notes.length,
         groupsCreated: groups.created,
+        groupsRefused: groups.refused ?? [],
         bindings: bindings.bound.length,
         missingApplications: bindings.missingApplications,
         durationMs: report.durationMs,
@@ -864,6 +865,7 @@ function finishedReport(
       bound: bindings?.bound ?? [],
       alreadyBound: bindings?.alreadyBound ?? 0,
       missingApplications: bindings?.missingApplications ?? [],
+      refused: groups.refused ?? [],
     },
     notified: null,
     ...(state.plan
