@@ -16,7 +16,7 @@
  * lookup by id and one by email per 100 employees (README, Performance).
  */
 import type { HeldBack } from '../domain/directory-scan.js';
-import type { EmployeeResult } from '../domain/outcomes.js';
+import { withWarnings, type EmployeeResult } from '../domain/outcomes.js';
 import { parseEmployee } from '../domain/personio-record.js';
 import { groupIdsFor, type GroupRules, type ImportGroupIds } from '../domain/page-groups.js';
 import type { CreateState } from '../domain/status-rules.js';
@@ -126,23 +126,29 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
           if (plan.kind === 'skip') {
             const jumpcloudUserId = plan.user?._id;
             settled.push({
-              result: {
-                personioId,
-                outcome: 'skipped',
-                reason: plan.reason,
-                ...(jumpcloudUserId ? { jumpcloudUserId } : {}),
-              },
+              result: withWarnings(
+                {
+                  personioId,
+                  outcome: 'skipped',
+                  reason: plan.reason,
+                  ...(jumpcloudUserId ? { jumpcloudUserId } : {}),
+                },
+                employee,
+              ),
               groupIds: [],
             });
           } else if (plan.kind === 'change' && plan.outcome === 'unchanged' && plan.leftDepartment === null) {
             const activateAt = activateAtFor(employee, stateOf(plan.user), request.activation);
             settled.push({
-              result: {
-                personioId,
-                outcome: 'unchanged',
-                jumpcloudUserId: plan.user._id,
-                ...(activateAt ? { activateAt } : {}),
-              },
+              result: withWarnings(
+                {
+                  personioId,
+                  outcome: 'unchanged',
+                  jumpcloudUserId: plan.user._id,
+                  ...(activateAt ? { activateAt } : {}),
+                },
+                employee,
+              ),
               groupIds: groupIdsFor(employee, request),
             });
           } else {
@@ -258,7 +264,15 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
           }
         }
         const managerChanges = [...managers.values()].filter((m) => m.effective).length;
-        return { results, totalElements: page.totalElements, writes, importedUsers, managerChanges };
+        // Each row says what was cut or cleaned in that employee's Personio data.
+        const onPage = new Map(employees.map((e) => [e.personioId, e]));
+        return {
+          results: results.map((r) => withWarnings(r, onPage.get(r.personioId) ?? {})),
+          totalElements: page.totalElements,
+          writes,
+          importedUsers,
+          managerChanges,
+        };
       });
     },
   };

@@ -14,7 +14,7 @@ import { Context } from '@temporalio/activity';
 import { heartbeat } from './heartbeat.js';
 import { ApiError } from '../clients/api-error.js';
 import type { JumpCloudClient, SystemUser } from '../clients/jumpcloud.js';
-import type { EmployeeResult, Outcome } from '../domain/outcomes.js';
+import { withWarnings, type EmployeeResult, type Outcome } from '../domain/outcomes.js';
 import type { GroupRules } from '../domain/page-groups.js';
 import type { CreateState } from '../domain/status-rules.js';
 import type { DesiredUser } from '../domain/jumpcloud-fields.js';
@@ -71,7 +71,10 @@ export function createStageActivities(deps: Partial<ImportDeps>) {
       const jumpcloud = required(deps.jumpcloud, 'JumpCloud client');
       const firstAttempt = Context.current().info.attempt === 1;
       const trusted = firstAttempt ? request : { ...request, knownAbsent: false };
-      return asActivity(() => stage(jumpcloud, trusted, heartbeatPlanMemory, desiredOf));
+      // The row says what was cut or cleaned in the employee's Personio data.
+      return asActivity(async () =>
+        withWarnings(await stage(jumpcloud, trusted, heartbeatPlanMemory, desiredOf), request.employee),
+      );
     },
   };
 }

@@ -31,6 +31,13 @@ export function planDiffText(report: ImportReport, rows: readonly ReportRow[], m
   if (more > 0) lines.push(`  … and ${more} more (see the plan files)`);
   const skipped = rows.filter((r) => r.outcome === 'skipped');
   if (skipped.length > 0) lines.push('', `Skipped: ${skipped.length} (reasons in the plan files)`);
+  const warned = rows.filter((r) => r.warnings !== '');
+  if (warned.length > 0)
+    lines.push(
+      '',
+      `Personio data cut or cleaned before use: ${warned.length} employees (column "warnings" of the plan files)`,
+      ...warned.slice(0, 5).map((r) => `  Personio ${r.personioId}: ${r.warnings}`),
+    );
   return lines.join('\n');
 }
 

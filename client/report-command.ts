@@ -47,6 +47,8 @@ export interface ReportRow {
    * starter imported after that time on their hire date.
    */
   activation: string;
+  /** What was cut or cleaned in the employee's Personio data ("field: cut from N to 1024 characters …"). */
+  warnings: string;
 }
 
 export async function collectReport(
@@ -209,6 +211,7 @@ function toRows(
     jumpcloudUserId: r.jumpcloudUserId ?? '',
     managerNote: notes.get(r.personioId) ?? '',
     activation: activationText(r.activateAt, runStart),
+    warnings: (r.warnings ?? []).join('; '),
   }));
 }
 
@@ -333,6 +336,7 @@ export function toCsv(rows: ReportRow[]): string {
     'jumpcloudUserId',
     'managerNote',
     'activation',
+    'warnings',
   ];
   // Cells hold text from Personio: csvCell neutralises formulas (domain/text-safety.ts).
   return (

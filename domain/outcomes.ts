@@ -37,6 +37,22 @@ export interface EmployeeResult {
   username?: string;
   /** A staged user with a hire date ahead (activation on): when the timer activates them. */
   activateAt?: string;
+  /**
+   * What was done to the employee's Personio data before use, by field: a text cut to
+   * JumpCloud's limit (with its original length), control characters removed, a value of an
+   * unexpected shape ignored. Names fields and lengths, never values.
+   */
+  warnings?: string[];
+}
+
+/** The result with the employee's parse warnings, when there are any. */
+export function withWarnings<T extends EmployeeResult>(
+  result: T,
+  employee: { warnings?: readonly string[] },
+): T {
+  return employee.warnings && employee.warnings.length > 0
+    ? { ...result, warnings: [...employee.warnings] }
+    : result;
 }
 
 export interface FieldValueChange {

@@ -162,7 +162,10 @@ export function parseEmployee(raw: unknown): ParsedEmployee {
   const capped = (key: string, text: string | null): string | null => {
     if (text === null) return null;
     const { text: kept, cut } = capText(text, JUMPCLOUD_TEXT_LIMIT);
-    if (cut > 0) warnings.push(`${key}: ${cut} characters cut (JumpCloud keeps ${JUMPCLOUD_TEXT_LIMIT})`);
+    if (cut > 0)
+      warnings.push(
+        `${key}: cut from ${JUMPCLOUD_TEXT_LIMIT + cut} to ${JUMPCLOUD_TEXT_LIMIT} characters (JumpCloud's limit; ${cut} characters cut)`,
+      );
     return kept;
   };
   for (const [key, value] of [

@@ -2,8 +2,9 @@
  * Text from Personio is data, through the real worker and CLI: employees whose names and
  * departments carry a spreadsheet formula, a bidi override, terminal escape sequences and a
  * 3,000-character last name are imported; the report CSV neutralises every cell (OWASP),
- * JumpCloud receives cleaned names cut at its 1,024-character limit, and the CLI's output
- * carries no escape sequence.
+ * JumpCloud receives cleaned names cut at its 1,024-character limit (and the report row says
+ * which field was cut from what length), the CLI's output carries no escape sequence, and a
+ * department written as Slack/markdown control sequences reaches the webhook as plain text.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import {
   SANDBOX_CLIENT_ID,
   SANDBOX_CLIENT_SECRET,
 } from '../../sandbox/personio/server.js';
+import { httpSink, type Sink } from '../helpers/security-env.js';
 import { taskQueueFor, testTemporal } from '../helpers/temporal.js';
 import { runProject, type ProcessHandle } from '../helpers/worker-process.js';
 
@@ -57,9 +59,12 @@ describe('hostile text from Personio', () => {
   let worker: ProcessHandle;
   let cli: ProcessHandle;
   let ids: number[];
+  let sink: Sink;
+  const SLACK_DEPARTMENT =
+    '<!channel> *urgent* _now_ `code` ~x~ <https://evil.test/login|reset your password> &amp;';
 
   before(async () => {
-    ids = [1001, 1002, 1003, 1004];
+    ids = [1001, 1002, 1003, 1004, 1005];
     for (const id of ids) {
       assert.ok(personio.data.get(id), `employee ${id}`);
       personio.data.setStatus(id, 'active');
@@ -68,6 +73,8 @@ describe('hostile text from Personio', () => {
     personio.data.changeName(ids[1]!, 'Eve\u202Egnp.exe', `@cmd ${ESC}[2J${ESC}]0;owned\u0007`);
     personio.data.changeName(ids[2]!, '-2+3', 'x'.repeat(3000));
     personio.data.moveDepartment(ids[3]!, `=1+1;${ESC}[31mRed`);
+    personio.data.moveDepartment(ids[4]!, SLACK_DEPARTMENT);
+    sink = await httpSink();
     await personio.listen(0);
     await jumpcloud.listen(0);
     const { address } = await testTemporal();
@@ -87,6 +94,7 @@ describe('hostile text from Personio', () => {
       PERSONIO_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
       JUMPCLOUD_BASE_URL: jumpcloud.url,
       JUMPCLOUD_API_KEY: 'sandbox-jumpcloud-api-key',
+      NOTIFY_WEBHOOK_URL: `${sink.url}/hook`,
     });
     await worker.waitFor(/worker started/);
     // A preview first: its plan CSV lists the department groups, named by the department alone.
@@ -103,7 +111,11 @@ describe('hostile text from Personio', () => {
       common,
     );
     await preview.exited;
-    cli = runProject('client/cli.ts', ['import', '--per-department-groups', '--report', reportFile], common);
+    cli = runProject(
+      'client/cli.ts',
+      ['import', '--per-department-groups', '--notify', 'always', '--report', reportFile],
+      common,
+    );
     await cli.exited;
   });
 
@@ -111,6 +123,7 @@ describe('hostile text from Personio', () => {
     await worker?.stop();
     await personio.close();
     await jumpcloud.close();
+    await sink?.close();
   });
 
   it('the plan and report CSVs neutralise every cell that a spreadsheet would read as a formula', () => {
@@ -143,5 +156,30 @@ describe('hostile text from Personio', () => {
   it('the CLI prints no escape sequence', () => {
     assert.ok(!cli.output.join('\n').includes(ESC));
     assert.ok(!preview.output.join('\n').includes(ESC));
+  });
+
+  it('the report row says which field was cut, and from what length', () => {
+    const rows = csvCells(readFileSync(reportFile, 'utf8'));
+    const header = rows[0]!;
+    const row = rows.find((r) => r[header.indexOf('personioId')] === String(ids[2]))!;
+    assert.match(
+      row[header.indexOf('warnings')]!,
+      /last_name: cut from 3000 to 1024 characters \(JumpCloud's limit; 1976 characters cut\)/,
+    );
+    const bidi = rows.find((r) => r[header.indexOf('personioId')] === String(ids[1]))!;
+    assert.match(
+      bidi[header.indexOf('warnings')]!,
+      /first_name: control or bidi-override characters removed/,
+    );
+  });
+
+  it('the webhook gets Slack and markdown control sequences from Personio as plain text', () => {
+    assert.equal(sink.received.length, 1, 'one summary was sent');
+    const { text } = JSON.parse(sink.received[0]!.body) as { text: string };
+    assert.match(text, /groups created: .*Personio - &lt;!channel&gt;/, 'the department reached the summary');
+    for (const live of ['<!channel>', '<https://evil.test/login|', '*urgent*', '_now_', '`code`', '~x~'])
+      assert.ok(!text.includes(live), `${live} is not live in ${text}`);
+    assert.match(text, /&lt;https:\/\/evil\.test\/login\|reset your password&gt;/);
+    assert.match(text, /&amp;amp;/, 'an entity from Personio is not decoded by Slack');
   });
 });

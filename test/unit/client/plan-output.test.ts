@@ -23,6 +23,7 @@ const row = (over: Partial<ReportRow>): ReportRow => ({
   jumpcloudUserId: '',
   managerNote: '',
   activation: '',
+  warnings: '',
   ...over,
 });
 
@@ -92,9 +93,11 @@ describe('the preview in the CLI', () => {
     const csv = readFileSync(`${prefix}.csv`, 'utf8').trim().split('\n');
     assert.equal(
       csv[0],
-      'personioId,outcome,reason,changedFields,changes,groupsJoined,groupsLeft,manager,username,jumpcloudUserId,managerNote,activation',
+      'personioId,outcome,reason,changedFields,changes,groupsJoined,groupsLeft,manager,username,jumpcloudUserId,managerNote,activation,warnings',
     );
     assert.equal(csv.length, rows.length + 1);
-    assert.ok(csv.includes('1006,skipped,"email missing in Personio, with ""quotes"", and commas",,,,,,,,,'));
+    assert.ok(
+      csv.includes('1006,skipped,"email missing in Personio, with ""quotes"", and commas",,,,,,,,,,'),
+    );
   });
 });
