@@ -15,18 +15,24 @@
  * only the employment changes is unknown: such a change can be seen up to SNAPSHOT_TTL_MS late
  * (the sandbox moves it). `getEmployee` always reads fresh.
  *
- * Pacing: the per-endpoint `x-ratelimit-*` headers are read from every answer; when a bucket is
- * empty the next request to that endpoint waits for a token, and a 429 (sent without
- * Retry-After) waits one refill interval and tries again, a few times, before failing.
+ * Pacing is clients/http.ts's, one limiter per credential shared with every activity of the
+ * worker: at most PERSONIO_V2_REQUESTS_PER_SECOND (the refill rate observed on `/v2/persons`, so
+ * a bucket never runs dry) unless the settings say otherwise; the `x-ratelimit-*` headers of
+ * every answer are followed (no token left: the next request waits for one); a 429, sent
+ * without Retry-After, makes every request wait a second and is sent again. The token is
+ * clients/bearer-session.ts's, as for v1.
  */
 import { z } from 'zod';
 import { ApiError } from './api-error.js';
-import { HttpClient, type JsonResponse, type RequestObserver } from './http.js';
+import { BearerSession } from './bearer-session.js';
+import { HttpClient, type RequestObserver } from './http.js';
+import { perSecondRules, type RateRule } from './rate-limiter.js';
 import type { EmployeePage, PageQuery, PersonioSettings } from './personio.js';
 
 export const SNAPSHOT_TTL_MS = 15 * 60_000;
 const PAGE_SIZE = 50;
-const RATE_LIMIT_RETRIES = 5;
+/** Personio's observed refill rate of a v2 endpoint's bucket (`x-ratelimit-replenish-rate` on /v2/persons). */
+export const PERSONIO_V2_REQUESTS_PER_SECOND = 30;
 
 const tokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().optional() });
 const link = z.object({ href: z.string() }).partial().nullish();
@@ -113,53 +119,13 @@ interface CachedRecord {
   record: Promise<unknown>;
 }
 
-interface Bucket {
-  /** Time between request starts while the bucket runs low (0: no spacing). */
-  spacingMs: number;
-  /** The next request to this endpoint starts no earlier than this. */
-  nextSlot: number;
-  /** Tokens per second, from x-ratelimit-replenish-rate. */
-  rate: number | null;
-}
-
-/** At most `size` holders at once; the rest wait in order. */
-class Gate {
-  private holders = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly size: number) {}
-  async acquire(): Promise<void> {
-    if (this.holders < this.size) {
-      this.holders++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.holders--;
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The integer id of a v2 string id, or null (the v1 shape has numeric ids). */
 const numericId = (id: string | undefined | null): number | null =>
   id && /^\d+$/.test(id) && Number.isSafeInteger(Number(id)) ? Number(id) : null;
 
-/** The path template a request counts against (one bucket per template, as observed). */
-function endpointOf(path: string): string {
-  return path
-    .split('?')[0]!
-    .replace(/\/v2\/persons\/[^/]+/, '/v2/persons/{id}')
-    .replace(/\/employments\/[^/]+$/, '/employments/{id}')
-    .replace(/\/(org-units|legal-entities|webhooks)\/[^/]+/, '/$1/{id}');
-}
-
 export class PersonioV2Client {
   private readonly http: HttpClient;
-  private token: Promise<string> | undefined;
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly session = new BearerSession(() => this.fetchToken());
   private readonly snapshots = new Map<string, Promise<Snapshot>>();
   /** Converted records by person id, across snapshots (see listEmployees). */
   private readonly records = new Map<string, CachedRecord>();
@@ -167,26 +133,29 @@ export class PersonioV2Client {
     at: 0,
     values: new Map(),
   };
-  private readonly gate: Gate;
-  /** Requests sent, for measurements. */
-  requests = 0;
 
   constructor(
     private readonly settings: PersonioSettings & { snapshotTtlMs?: number },
     observe?: RequestObserver,
   ) {
-    this.gate = new Gate(settings.maxConcurrency ?? 4);
     this.http = new HttpClient(
       'Personio',
       {
         baseUrl: settings.baseUrl,
         headers: { 'x-personio-app-id': settings.appId },
         maxConcurrency: settings.maxConcurrency ?? 4,
-        requestsPerSecond: settings.requestsPerSecond,
+        rateRules: v2Rules(settings.requestsPerSecond),
+        // v2 sends no Retry-After with its 429s: wait a second (Personio's v1 advice), as v1 does.
+        rateLimitedWaitMs: 1000,
         timeoutMs: settings.timeoutMs,
       },
       observe,
     );
+  }
+
+  /** Requests sent to Personio by this client so far. */
+  get requestsSent(): number {
+    return this.http.requestsSent;
   }
 
   private get ttl(): number {
@@ -194,28 +163,23 @@ export class PersonioV2Client {
   }
 
   async authenticate(): Promise<void> {
-    this.token = undefined;
-    await this.currentToken();
-  }
-
-  private currentToken(): Promise<string> {
-    this.token ??= this.fetchToken().catch((err: unknown) => {
-      this.token = undefined;
-      throw err;
-    });
-    return this.token;
+    await this.session.renew();
   }
 
   private async fetchToken(): Promise<string> {
     try {
-      const { body } = await this.paced('authentication (POST /v2/auth/token)', '/v2/auth/token', {
-        method: 'POST',
-        form: {
-          grant_type: 'client_credentials',
-          client_id: this.settings.clientId,
-          client_secret: this.settings.clientSecret,
+      const { body } = await this.http.request<unknown>(
+        'authentication (POST /v2/auth/token)',
+        '/v2/auth/token',
+        {
+          method: 'POST',
+          form: {
+            grant_type: 'client_credentials',
+            client_id: this.settings.clientId,
+            client_secret: this.settings.clientSecret,
+          },
         },
-      });
+      );
       const parsed = tokenResponse.safeParse(body);
       if (!parsed.success)
         throw new ApiError(
@@ -245,108 +209,30 @@ export class PersonioV2Client {
     }
   }
 
-  /** One request, paced by the endpoint's rate-limit headers; 429s wait and try again. */
-  private async paced<T>(
-    describe: string,
-    path: string,
-    options: Parameters<HttpClient['request']>[2] = {},
-  ): Promise<JsonResponse<T>> {
-    const endpoint = endpointOf(path);
-    for (let attempt = 0; ; attempt++) {
-      // The slot is taken when the request can really go out (at most `concurrency` past the
-      // gate), so pacing acts at send time, not when thousands of reads were queued at once.
-      await this.gate.acquire();
-      try {
-        await this.slot(endpoint);
-        this.requests++;
-        const response = await this.http.request<T>(describe, path, options);
-        this.learn(endpoint, response.headers);
-        return response;
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 429 && attempt < RATE_LIMIT_RETRIES) {
-          // No Retry-After on v2: space requests at the refill rate and wait a second first.
-          const bucket = this.bucketOf(endpoint);
-          bucket.spacingMs = 1000 / (bucket.rate ?? 1);
-          bucket.nextSlot = Math.max(bucket.nextSlot, Date.now() + 1000);
-          continue;
-        }
-        throw err;
-      } finally {
-        this.gate.release();
-      }
-    }
-  }
-
-  private bucketOf(endpoint: string): Bucket {
-    let bucket = this.buckets.get(endpoint);
-    if (!bucket) this.buckets.set(endpoint, (bucket = { spacingMs: 0, nextSlot: 0, rate: null }));
-    return bucket;
-  }
-
-  /** Wait for this endpoint's next slot when its bucket is running low. */
-  private async slot(endpoint: string): Promise<void> {
-    const bucket = this.bucketOf(endpoint);
-    const now = Date.now();
-    if (bucket.spacingMs === 0 && bucket.nextSlot <= now) return;
-    const at = Math.max(now, bucket.nextSlot);
-    bucket.nextSlot = at + bucket.spacingMs;
-    if (at > now) await sleep(at - now);
-  }
-
-  /**
-   * Read the bucket from the answer: once fewer tokens remain than twice the requests that can
-   * be in flight, requests to this endpoint go out at the refill rate, so the bucket never runs dry.
-   */
-  private learn(endpoint: string, headers: Record<string, string | string[] | undefined>): void {
-    const header = (name: string) => {
-      const value = headers[name];
-      return Number(Array.isArray(value) ? value[0] : value);
-    };
-    const remaining = header('x-ratelimit-remaining');
-    const rate = header('x-ratelimit-replenish-rate');
-    if (!Number.isFinite(remaining) || !(rate > 0)) return;
-    const bucket = this.bucketOf(endpoint);
-    bucket.rate = rate;
-    bucket.spacingMs = remaining <= 2 * this.concurrency ? 1000 / rate : 0;
-  }
-
-  private get concurrency(): number {
-    return this.settings.maxConcurrency ?? 4;
-  }
-
-  /** An authenticated GET; a 401 drops the token and tries once more with a fresh one. */
+  /** An authenticated GET; a 401/403 drops the token and tries once more with a fresh one. */
   private async get<T>(
     describe: string,
     path: string,
     searchParams?: URLSearchParams,
     headers: Record<string, string> = {},
   ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.currentToken();
-      try {
-        const { body } = await this.paced<T>(describe, path, {
-          headers: { authorization: `Bearer ${token}`, ...headers },
-          ...(searchParams ? { searchParams } : {}),
-        });
-        return body;
-      } catch (err) {
-        const rejected = err instanceof ApiError && (err.status === 401 || err.status === 403);
-        if (rejected && attempt === 0) {
-          this.token = undefined;
-          continue;
-        }
-        if (rejected) {
-          throw new ApiError(
-            'Personio',
-            'credentials',
-            `Personio refused ${describe} with a fresh token: the API credential lacks the scope personio:persons:read ` +
-              'or the readable attributes (Personio → API credentials).',
-            err.status,
-          );
-        }
-        throw err;
-      }
-    }
+    return this.session.send(
+      async (token) =>
+        (
+          await this.http.request<T>(describe, path, {
+            headers: { authorization: `Bearer ${token}`, ...headers },
+            ...(searchParams ? { searchParams } : {}),
+          })
+        ).body,
+      (err) =>
+        new ApiError(
+          'Personio',
+          'credentials',
+          `Personio refused ${describe} with a fresh token: the API credential lacks the scope personio:persons:read ` +
+            'or the readable attributes (Personio → API credentials).',
+          err.status,
+        ),
+    );
   }
 
   /** Every item of a cursor-paged list; the cursor is taken from `next.href`, whose origin is ignored. */
@@ -694,23 +580,18 @@ export class PersonioV2Client {
     path: string,
     json?: unknown,
   ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.currentToken();
-      try {
-        const { body } = await this.paced<T>(describe, path, {
-          method,
-          headers: { authorization: `Bearer ${token}` },
-          ...(json === undefined ? {} : { json }),
-        });
-        return body;
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 401 && attempt === 0) {
-          this.token = undefined;
-          continue;
-        }
-        throw err;
-      }
-    }
+    return this.session.send(
+      async (token) =>
+        (
+          await this.http.request<T>(describe, path, {
+            method,
+            headers: { authorization: `Bearer ${token}` },
+            ...(json === undefined ? {} : { json }),
+          })
+        ).body,
+      (err) => err,
+      [401],
+    );
   }
 
   /** Every webhook subscription (`GET /v2/webhooks`, all pages). */
@@ -783,4 +664,15 @@ function webhookOf(raw: unknown): PersonioWebhook {
     description: typeof hook.description === 'string' ? hook.description : '',
     enabledEvents: Array.isArray(hook.enabled_events) ? hook.enabled_events.map(String) : [],
   };
+}
+
+/**
+ * The pacing rule: `requestsPerSecond` when the settings give one (null: none), else
+ * PERSONIO_V2_REQUESTS_PER_SECOND. v1's per-minute limit belongs to v1's employees endpoint
+ * and is not applied here.
+ */
+function v2Rules(requestsPerSecond: number | null | undefined): RateRule[] {
+  return perSecondRules(
+    requestsPerSecond === undefined ? PERSONIO_V2_REQUESTS_PER_SECOND : requestsPerSecond,
+  );
 }

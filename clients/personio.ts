@@ -1,10 +1,11 @@
 /**
  * Personio v1 client: authentication with a reused 24 h token, employee pages by record
  * offset, and a transparent re-authentication when a token stops working (expired or
- * revoked). The token lives only in this object, never in an activity's arguments/results.
+ * revoked; clients/bearer-session.ts, shared with v2).
  */
 import { z } from 'zod';
 import { ApiError } from './api-error.js';
+import { BearerSession } from './bearer-session.js';
 import { expectAnswer, UnexpectedAnswer } from './unexpected-answer.js';
 import { HttpClient, type RequestObserver } from './http.js';
 import { PERSONIO_DOCUMENTED_RULES, type RateRule } from './rate-limiter.js';
@@ -68,7 +69,7 @@ export interface PageQuery {
 
 export class PersonioClient {
   private readonly http: HttpClient;
-  private token: Promise<string> | undefined;
+  private readonly session = new BearerSession(() => this.fetchToken());
 
   constructor(
     private readonly settings: PersonioSettings,
@@ -96,17 +97,7 @@ export class PersonioClient {
 
   /** Checks the credentials (and warms the token). Throws ApiError kind 'credentials' when rejected. */
   async authenticate(): Promise<void> {
-    this.token = undefined;
-    await this.currentToken();
-  }
-
-  private currentToken(): Promise<string> {
-    // One auth request for all concurrent callers; a failure is forgotten so the next call retries.
-    this.token ??= this.fetchToken().catch((err: unknown) => {
-      this.token = undefined;
-      throw err;
-    });
-    return this.token;
+    await this.session.renew();
   }
 
   private async fetchToken(): Promise<string> {
@@ -133,34 +124,25 @@ export class PersonioClient {
     }
   }
 
-  /** An authenticated GET; a 403 "not valid" token is renewed once, transparently. */
+  /** An authenticated GET; a 401/403 "not valid" token is renewed once, transparently. */
   private async get<T>(describe: string, path: string, searchParams: URLSearchParams): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.currentToken();
-      try {
-        const { body } = await this.http.request<T>(describe, path, {
-          headers: { authorization: `Bearer ${token}` },
-          searchParams,
-        });
-        return body;
-      } catch (err) {
-        const tokenRejected = err instanceof ApiError && (err.status === 401 || err.status === 403);
-        if (tokenRejected && attempt === 0) {
-          this.token = undefined;
-          continue;
-        }
-        if (tokenRejected) {
-          throw new ApiError(
-            'Personio',
-            'credentials',
-            `Personio refused ${describe} with a fresh token: the API credential lacks permission to read employees ` +
-              '(Personio → API credentials → readable attributes).',
-            err.status,
-          );
-        }
-        throw err;
-      }
-    }
+    return this.session.send(
+      async (token) =>
+        (
+          await this.http.request<T>(describe, path, {
+            headers: { authorization: `Bearer ${token}` },
+            searchParams,
+          })
+        ).body,
+      (err) =>
+        new ApiError(
+          'Personio',
+          'credentials',
+          `Personio refused ${describe} with a fresh token: the API credential lacks permission to read employees ` +
+            '(Personio → API credentials → readable attributes).',
+          err.status,
+        ),
+    );
   }
 
   /**
