@@ -8,9 +8,11 @@
  * documented limits on, its webhook deliveries pointed at the receiver).
  *
  *   latency: one hire every --spacing-ms; seconds from the hire to its STAGED user, p50/p95.
- *   burst:   --burst department moves at once; during them the worker is SIGKILLed (and
- *            started again) and the receiver restarted; every moved person must end up with
- *            the new department. Personio requests per change are counted.
+ *   burst:   --burst department moves in two waves; while the first is being applied the
+ *            worker is SIGKILLed (and started again), the receiver is down during the second
+ *            (Personio's retries bring those deliveries); every moved person must end up with
+ *            the new department, every event delivered, each user written once (JumpCloud's
+ *            write counters). Personio requests per change and receiver 503s are counted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -201,52 +203,122 @@ if (hires > 0) {
   );
 }
 
-// Burst: a reorganisation moves many imported people at once, through a worker SIGKILL and a receiver restart.
+// Burst: a reorganisation moves many imported people, through a worker SIGKILL and a receiver restart.
+// Wave 1 (60 %) is saved at once; once some of its users are written, and before all are, the
+// worker is SIGKILLed and a new one started. Then the receiver is stopped, wave 2 is saved while
+// it is down (those deliveries fail and come back by the sandbox Personio's retries, the
+// documented schedule scaled by webhookRetryTimeScale), and the receiver is started again.
 const burst = Number(values.burst);
 if (burst > 0) {
   const imported = new Set((await users()).map((u) => u.employeeIdentifier));
   const movers = Array.from({ length: Number(values.employees) }, (_, i) => 1001 + i)
     .filter((id) => imported.has(String(id)))
     .slice(0, burst);
+  const hook = personio.webhooks.list()[0]!;
   const before = personio.stats.snapshot().requests;
   const countRequests = (snap: typeof before) =>
     Object.entries(snap)
       .filter(([route]) => !route.includes('/_sandbox'))
       .reduce((n, [, byStatus]) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
+  const writes = () => jumpcloud.stats.snapshot().writes;
+  const writesBefore = writes();
+  const metricsOf = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${receiverPort}/metrics`)).text();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+    return {
+      accepted: value(/outcome="accepted"\} (\d+)/),
+      unavailable: value(/outcome="unavailable"\} (\d+)/),
+      signals: value(/personio_webhook_signals_total (\d+)/),
+    };
+  };
+  const receiverTotals = { accepted: 0, unavailable: 0, signals: 0 };
+  const addMetrics = (m: typeof receiverTotals) => {
+    for (const k of Object.keys(receiverTotals) as (keyof typeof receiverTotals)[]) receiverTotals[k] += m[k];
+  };
+  const target = `Reorg ${Date.now()}`;
+  const moved = async (ids: number[]) => {
+    const byId = new Map((await users()).map((u) => [u.employeeIdentifier, u]));
+    return ids.filter((id) => byId.get(String(id))?.department === target).length;
+  };
   const burstStart = Date.now();
-  say(`burst: moving ${movers.length} people to "Reorg ${burstStart}"`);
-  const target = `Reorg ${burstStart}`;
-  movers.forEach((id, i) => {
-    personio.data.moveDepartment(id, target);
-    if (i === Math.floor(movers.length / 3)) {
-      kill(worker, 'SIGKILL');
-      say('worker SIGKILLed');
-    }
-  });
-  await sleep(2000);
+  const wave1 = movers.slice(0, Math.ceil(movers.length * 0.6));
+  const wave2 = movers.slice(wave1.length);
+  say(`burst: moving ${movers.length} people to "${target}" (wave 1: ${wave1.length})`);
+  for (const id of wave1) personio.data.moveDepartment(id, target);
+  let doneAtKill = await moved(wave1);
+  while (doneAtKill === 0) {
+    await sleep(100);
+    doneAtKill = await moved(wave1);
+  }
+  kill(worker, 'SIGKILL');
+  await worker.exited;
+  say(`worker SIGKILLed with ${doneAtKill}/${wave1.length} of wave 1 written`);
   worker = run('worker/main.ts', [], workerEnv);
   await waitLine(worker, /worker started/);
   say('worker started again');
+  addMetrics(await metricsOf());
   kill(receiver, 'SIGTERM');
   await receiver.exited;
-  say('receiver stopped');
-  await sleep(3000);
+  say(`receiver stopped; wave 2: ${wave2.length} people moved while it is down`);
+  for (const id of wave2) personio.data.moveDepartment(id, target);
+  const wave2Ids = new Set(wave2.map(String));
+  const failedWhileDown = () => {
+    const ids = new Set(
+      personio.webhooks
+        .eventsOf(hook)
+        .filter((e) => wave2Ids.has(e.payload.person?.id ?? ''))
+        .map((e) => e.id),
+    );
+    return new Set(
+      personio.webhooks
+        .activityOf(hook.id)
+        .filter((a) => ids.has(a.event_id) && !a.is_delivered)
+        .map((a) => a.event_id),
+    );
+  };
+  while (wave2.length > 0 && failedWhileDown().size === 0) await sleep(100);
   receiver = run('receiver/main.ts', [], receiverEnv);
   await waitLine(receiver, /receiver started/);
   say('receiver started again');
-  const deadline = Date.now() + 600_000;
+  const deadline = Date.now() + 1_200_000;
   let done = 0;
   while (Date.now() < deadline) {
-    const byId = new Map((await users()).map((u) => [u.employeeIdentifier, u]));
-    done = movers.filter((id) => byId.get(String(id))?.department === target).length;
+    done = await moved(movers);
     if (done === movers.length) break;
-    await sleep(1000);
+    await sleep(500);
   }
+  const seconds = (Date.now() - burstStart) / 1000;
   await personio.webhooks.idle();
+  addMetrics(await metricsOf());
+  const delivered = new Set(
+    personio.webhooks
+      .activityOf(hook.id)
+      .filter((a) => a.is_delivered)
+      .map((a) => a.event_id),
+  );
+  const moverIds = new Set(movers.map(String));
+  const events = personio.webhooks.eventsOf(hook).filter((e) => moverIds.has(e.payload.person?.id ?? ''));
+  const lost = events.filter((e) => !delivered.has(e.id)).length;
+  const failed = failedWhileDown();
+  const retriedOk = [...failed].filter((id) => delivered.has(id)).length;
+  // Let the last batch's import finish before counting writes.
+  await sleep(5000);
+  const after = writes();
+  const writeDelta = Object.fromEntries(
+    Object.keys(after)
+      .map((k) => [k, (after[k] ?? 0) - (writesBefore[k] ?? 0)] as const)
+      .filter(([, n]) => n !== 0),
+  );
   const personioRequests = countRequests(personio.stats.snapshot().requests) - countRequests(before);
   say(
-    `burst: ${done}/${movers.length} moved people show the new department after ${((Date.now() - burstStart) / 1000).toFixed(1)} s; ` +
-      `webhooks: ${JSON.stringify(personio.webhooks.counts)}; Personio requests ${personioRequests} (${(personioRequests / movers.length).toFixed(2)} per change)`,
+    `burst: ${done}/${movers.length} moved people show the new department after ${seconds.toFixed(1)} s; ` +
+      `events ${events.length}, never delivered ${lost}; wave-2 events that failed while the receiver was down ${failed.size}, later delivered by retries ${retriedOk}`,
+  );
+  say(
+    `burst: JumpCloud writes ${JSON.stringify(writeDelta)} for ${movers.length} changes` +
+      `${writeDelta.usersUpdated === movers.length && Object.keys(writeDelta).length === 1 ? ' (each user written once)' : ' (NOT one write per change)'}; ` +
+      `receiver: ${receiverTotals.accepted} accepted, ${receiverTotals.unavailable} answered 503, ${receiverTotals.signals} signals; ` +
+      `webhooks ${JSON.stringify(personio.webhooks.counts)}; Personio requests ${personioRequests} (${(personioRequests / movers.length).toFixed(2)} per change)`,
   );
 }
 
