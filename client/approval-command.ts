@@ -32,9 +32,11 @@ export function approvalCommand(decision: 'approve' | 'reject') {
     try {
       privateKey = createPrivateKey(readFileSync(flags.key));
     } catch (err) {
+      // A file-system error (ENOENT, EACCES) is a path to fix; OpenSSL's (ERR_OSSL_…) means a file that is no key.
       const code = (err as NodeJS.ErrnoException).code;
+      const unreadable = code !== undefined && !code.startsWith('ERR_');
       throw new UsageError(
-        `--key: ${flags.key} ${code ? `cannot be read (${code})` : 'is not a private key (PEM from approver-key create)'}`,
+        `--key: ${flags.key} ${unreadable ? `cannot be read (${code})` : 'is not a private key (PEM from approver-key create)'}`,
       );
     }
     if (privateKey.asymmetricKeyType !== 'ed25519')
