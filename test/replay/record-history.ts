@@ -4,9 +4,15 @@
  * test/replay/histories/<name>.json.
  *
  *   npm run record-history -- ping
- *   npm run record-history -- import     (the import's first run and one page child)
+ *   npm run record-history -- import     (every run of an import's continue-as-new chain, through
+ *                                          manager linking, and one held page)
  *   npm run record-history -- activation (one hire-date activation, moved once by signal)
- *   npm run record-history -- approval   (a re-run the safeguards pause: preview, approve, apply)
+ *   npm run record-history -- approval   (a re-run the safeguards pause: preview, approve, apply,
+ *                                          every run of its chain, and the page that started a
+ *                                          new hire's activation timer)
+ *
+ * test/replay/replay.test.ts replays every file and checks that the recordings cover what they
+ * claim (a whole chain, manager linking, an activation timer's start).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,9 +74,14 @@ const scenarios: Record<string, Scenario> = {
         ],
       });
       const report = await worker.runUntil(handle.result());
-      // Runs before each page was read once: import-first-run.json and import-page.json (kept).
+      // Runs before each page was read once: import-first-run.json and import-page.json (kept);
+      // import-held-first-run.json: the first run only, recorded before the whole chain was (kept).
       return [
-        { file: 'import-held-first-run', workflowId, runId: handle.firstExecutionRunId },
+        ...(await chainOf(client, workflowId, handle.firstExecutionRunId)).map((runId, i) => ({
+          file: `import-held-chain-${i + 1}`,
+          workflowId,
+          runId,
+        })),
         { file: 'directory-page', workflowId: directoryPageWorkflowId(workflowId, report.firstRunId, 0) },
       ];
     });
@@ -128,19 +139,36 @@ const scenarios: Record<string, Scenario> = {
         .then((d) => ({
           firstExecutionRunId: d.raw.workflowExecutionInfo?.firstRunId ?? report.firstRunId,
         }));
-      // The applied page with the most history: it holds the new hire's activation timer.
+      // The applied page with the most history, and the page that started the new hire's
+      // activation timer (a child workflow; found in the history, not assumed).
       let applied = { workflowId: '', events: 0 };
+      let timerStarter = '';
       for await (const page of client.workflow.list({
         query: `WorkflowId STARTS_WITH "${workflowId}/" AND WorkflowType = "directoryPage"`,
       })) {
         if (page.historyLength > applied.events)
           applied = { workflowId: page.workflowId, events: page.historyLength };
+        const history = await client.workflow.getHandle(page.workflowId, page.runId).fetchHistory();
+        if (
+          history.events?.some(
+            (e) =>
+              e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ===
+              'activateOnHireDate',
+          )
+        )
+          timerStarter = page.workflowId;
       }
+      if (!timerStarter) throw new Error("no page started the new hire's activation timer");
       // Runs before each page was read once: import-approved.json, import-plan-page.json and
-      // import-apply-page.json (kept).
+      // import-apply-page.json (kept); import-held-approved.json: the first run only (kept).
       return [
-        { file: 'import-held-approved', workflowId, runId: firstExecutionRunId },
+        ...(await chainOf(client, workflowId, firstExecutionRunId)).map((runId, i) => ({
+          file: `import-held-approved-chain-${i + 1}`,
+          workflowId,
+          runId,
+        })),
         { file: 'directory-page-applied', workflowId: applied.workflowId },
+        { file: 'directory-page-activation', workflowId: timerStarter },
       ];
     });
   },
@@ -186,6 +214,17 @@ const scenarios: Record<string, Scenario> = {
     });
   },
 };
+
+/** The run ids of a continue-as-new chain, first to last (each run names the next at its end). */
+async function chainOf(client: Client, workflowId: string, firstRunId: string): Promise<string[]> {
+  const runs = [firstRunId];
+  for (;;) {
+    const history = await client.workflow.getHandle(workflowId, runs.at(-1)).fetchHistory();
+    const next = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    if (!next) return runs;
+    runs.push(next);
+  }
+}
 
 /** Runs a scenario against both sandbox servers on loopback; they close when it ends. */
 async function withSandboxes<T>(

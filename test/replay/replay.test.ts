@@ -31,6 +31,104 @@ for (const file of files) {
       workflowId,
       `${file} has no workflow id in workflow-ids.json; record it with npm run record-history`,
     );
-    await Worker.runReplayHistory({ workflowBundle: await sharedWorkflowBundle() }, history, workflowId);
+    // On the task queue it was recorded on, as a worker replays it in production: workflow
+    // code derives ids from it (an activation timer's id names its task queue). The SDK's
+    // replay worker takes a fake queue unless given one (its options put ours last).
+    const taskQueue = (history as { events: RecordedEvent[] }).events[0]
+      ?.workflowExecutionStartedEventAttributes?.taskQueue?.name;
+    const options = { workflowBundle: await sharedWorkflowBundle(), ...(taskQueue ? { taskQueue } : {}) };
+    await Worker.runReplayHistory(options, history, workflowId);
   });
 }
+
+/**
+ * What the recordings must hold between them, so that a change to any of it without
+ * patched() fails the replays above: every run of a continue-as-new chain (not only the
+ * first), the import sending its pages the manager-linking step and a page linking managers,
+ * and a page starting a new hire's activation timer.
+ */
+interface RecordedEvent {
+  eventType: string;
+  workflowExecutionStartedEventAttributes?: {
+    originalExecutionRunId?: string;
+    workflowType?: { name?: string };
+    taskQueue?: { name?: string };
+  };
+  workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string };
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+  startChildWorkflowExecutionInitiatedEventAttributes?: { workflowType?: { name?: string } };
+  signalExternalWorkflowExecutionInitiatedEventAttributes?: {
+    signalName?: string;
+    input?: { payloads?: { data?: string }[] };
+  };
+}
+const recorded = new Map(
+  files.map((f) => [
+    f,
+    (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { events: RecordedEvent[] }).events,
+  ]),
+);
+const typeOf = (events: RecordedEvent[]) =>
+  events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? '';
+
+/** First runs recorded on their own before whole chains were; their later runs were not kept. */
+const firstRunsOnly: Record<string, string> = {
+  'import-approved.json': 'page children (before held pages): that code path can no longer be recorded',
+  'import-held-first-run.json': 'kept beside its whole chain, import-held-chain-*.json',
+  'import-held-approved.json': 'kept beside its whole chain, import-held-approved-chain-*.json',
+};
+
+test('every recorded run that continued as new has its next run recorded, to the chain’s end', () => {
+  const runIds = new Set(
+    [...recorded.values()].map(
+      (events) => events[0]?.workflowExecutionStartedEventAttributes?.originalExecutionRunId,
+    ),
+  );
+  let chained = 0;
+  for (const [file, events] of recorded) {
+    const next = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    if (!next || file in firstRunsOnly) continue;
+    chained++;
+    assert.ok(runIds.has(next), `${file} continued as new, but its next run (${next}) is not recorded`);
+  }
+  assert.ok(chained >= 2, `whole chains of the import are recorded (${chained} continued runs)`);
+});
+
+test('the recordings include manager linking: the import sends the link step, a held page links', () => {
+  const linkStep = [...recorded].filter(
+    ([, events]) =>
+      typeOf(events) === 'importEmployees' &&
+      events.some((e) => {
+        const signal = e.signalExternalWorkflowExecutionInitiatedEventAttributes;
+        const data = signal?.input?.payloads?.[0]?.data;
+        return (
+          signal?.signalName === 'pageCommand' &&
+          data !== undefined &&
+          (JSON.parse(Buffer.from(data, 'base64').toString()) as { step?: string }).step === 'link'
+        );
+      }),
+  );
+  assert.ok(linkStep.length > 0, 'no recorded import run sends its pages the link step');
+  const linking = [...recorded].filter(
+    ([, events]) =>
+      typeOf(events) === 'directoryPage' &&
+      events.some(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'linkManagersForPage',
+      ),
+  );
+  assert.ok(linking.length > 0, 'no recorded held page links managers');
+});
+
+test('a recorded page starts a new hire’s activation timer', () => {
+  const starts = (file: string) =>
+    recorded
+      .get(file)
+      ?.some(
+        (e) =>
+          e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'activateOnHireDate',
+      ) ?? false;
+  assert.ok(
+    starts('directory-page-activation.json'),
+    'directory-page-activation.json starts no activation timer',
+  );
+});
