@@ -43,13 +43,7 @@ import {
   type PageStepDone,
 } from './directory-page-api.js';
 import { pageProgressQuery, type PageReport } from './import-api.js';
-import {
-  groupsFor,
-  keepActivationTimers,
-  pageActivityRequest,
-  stageOne,
-  type PageRequest,
-} from './import-page.js';
+import { pageActivityRequest, stagePage, type PageRequest } from './page-staging.js';
 
 const { planPage, fetchAndSettlePage, linkManagersForPage } = proxyActivities<Activities>(shortCall);
 const { checkCarriedState } = proxyLocalActivities<Activities>(workerCheck);
@@ -168,30 +162,8 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
       ...pageActivityRequest(request),
       page: pageFor(request.updatedSince),
     });
-    applying = [...page.skipped, ...page.settled];
-    const heldBack = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
-    const idSuffixed = new Set(request.idSuffixedUsernames);
-    const absent = new Set(page.absent);
-    const staged = await Promise.all(
-      page.employees.map((employee) =>
-        stageOne(employee, {
-          ...(absent.has(employee.personioId) ? { knownAbsent: true } : {}),
-          heldBackReason: heldBack.get(employee.personioId),
-          idSuffixedUsername: idSuffixed.has(employee.personioId),
-          groupIds: groupsFor(employee, request),
-          createState: request.createState,
-          allowReactivation: request.allowReactivation,
-          dryRun: request.dryRun,
-          ...(request.groupRules ? { groupRules: request.groupRules } : {}),
-          ...(request.activation ? { activation: request.activation } : {}),
-        }).then((result) => {
-          applying.push(result);
-          return result;
-        }),
-      ),
-    );
-    const results: EmployeeResult[] = [...page.skipped, ...page.settled, ...staged];
-    if (request.activation) await keepActivationTimers(results, request.activation);
+    applying = [];
+    const results = await stagePage(page, request, applying);
     held.applied = results;
     return {
       offset: input.offset,

@@ -1,56 +1,18 @@
 /**
- * One page of the import as a child workflow: fetch the page, then stage each employee with
- * an activity of its own. A page keeps its own small history (a few hundred events for 100
- * employees), can be inspected alone in Temporal Web, and returns the page's full report.
+ * One page of the import as a child workflow, in runs recorded before pages were read once
+ * and held (workflows/directory-page.ts; started by workflows/page-children.ts): plan the
+ * page (one activity, reads only), or fetch it, settle the unchanged and stage each other
+ * employee with an activity of its own (workflows/page-staging.ts). A page keeps its own
+ * small history, can be inspected alone in Temporal Web, and returns the page's full report.
  */
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  log,
-  patched,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { ActivationSettings } from '../activities/activation-time-of.js';
-import type { PageEmployee } from '../activities/fetch-page.js';
-import type { SettlePageRequest } from '../activities/settle-page.js';
-import { cancelActivationTimer, ensureActivationTimer } from './activation-timers.js';
-import type { HeldBack } from '../domain/directory-scan.js';
 import { countOutcomes, isProblem, type EmployeeResult } from '../domain/outcomes.js';
-import { groupIdsFor } from '../domain/page-groups.js';
-import type { GroupRules } from '../domain/page-groups.js';
-import type { CreateState } from '../domain/status-rules.js';
 import { shortCall } from './activity-options.js';
 import { pageProgressQuery, type PageReport } from './import-api.js';
+import { pageActivityRequest, stagePage, type PageRequest } from './page-staging.js';
 
-const { fetchEmployeePage, fetchAndSettlePage, planPage, stageEmployee } =
-  proxyActivities<Activities>(shortCall);
-
-export interface PageRequest {
-  offset: number;
-  limit: number;
-  heldBack: HeldBack[];
-  idSuffixedUsernames: number[];
-  allEmployeesGroupId: string | null;
-  departmentGroupIds: Record<string, string>;
-  createState: CreateState;
-  allowReactivation: boolean;
-  dryRun: boolean;
-  /** The import's groups in full (names, leave rules); absent in runs recorded before. */
-  groupRules?: GroupRules;
-  /** Read only employees changed since then (a delta run). */
-  updatedSince?: string | null;
-  /** `plan`: preview the page (reads only); `apply` (the default): stage it. */
-  mode?: 'plan' | 'apply';
-  /** For the plan's manager changes. */
-  supervisorCycle?: number[];
-  /** Supervisors this run will not import, from its one read of the directory (held pages). */
-  supervisorsNotImported?: number[];
-  /** Activation on the hire date (input `activation.onHireDate`): how to time it. */
-  activation?: ActivationSettings;
-}
+const { fetchEmployeePage, fetchAndSettlePage, planPage } = proxyActivities<Activities>(shortCall);
 
 export async function importPage(request: PageRequest): Promise<PageReport> {
   // A page takes its groups and rules from its import: started by anyone else (a starter
@@ -73,78 +35,16 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
   const page = patched('settle-unchanged-per-page')
     ? await fetchAndSettlePage(pageActivityRequest(request))
     : { ...(await fetchEmployeePage(request.offset, request.limit)), settled: [] };
-  const heldBack = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
-  const idSuffixed = new Set(request.idSuffixedUsernames);
-
   // Offset paging over a directory that changes mid-run can repeat a record: stage each id once.
   const seen = new Set<number>();
   const employees = page.employees.filter((e) => !seen.has(e.personioId) && seen.add(e.personioId));
-  done.push(...page.skipped, ...page.settled);
-
-  const staged = await Promise.all(
-    employees.map((employee) =>
-      stageOne(employee, {
-        heldBackReason: heldBack.get(employee.personioId),
-        idSuffixedUsername: idSuffixed.has(employee.personioId),
-        groupIds: groupsFor(employee, request),
-        createState: request.createState,
-        allowReactivation: request.allowReactivation,
-        dryRun: request.dryRun,
-        ...(request.groupRules ? { groupRules: request.groupRules } : {}),
-        ...(request.activation ? { activation: request.activation } : {}),
-      }).then((result) => {
-        done.push(result);
-        return result;
-      }),
-    ),
-  );
-  const results = [...page.skipped, ...page.settled, ...staged];
-  if (request.activation) await keepActivationTimers(results, request.activation);
+  // (Only held pages trust the page's lookup for absent users: this path stages as it did.)
+  const results = await stagePage({ skipped: page.skipped, settled: page.settled, employees }, request, done);
   return {
     offset: request.offset,
     results,
     counts: countOutcomes(results),
     totalElements: page.totalElements,
-  };
-}
-
-/**
- * One durable timer per staged user with a hire date ahead (started, or moved when the date
- * changed); a user suspended before their start (a cancelled hire) has theirs cancelled.
- */
-export async function keepActivationTimers(
-  results: EmployeeResult[],
-  activation: ActivationSettings,
-): Promise<void> {
-  for (const r of results) {
-    if (r.activateAt && r.jumpcloudUserId) {
-      await ensureActivationTimer({
-        personioId: r.personioId,
-        jumpcloudUserId: r.jumpcloudUserId,
-        activateAt: r.activateAt,
-        localTime: activation.localTime,
-        timeZone: activation.timeZone,
-      });
-    } else if (r.outcome === 'suspended') {
-      await cancelActivationTimer(r.personioId, 'the hire was cancelled: suspended before the start date');
-    }
-  }
-}
-
-/** What the page activities (settling, planning) are asked: the page and the rules. */
-export function pageActivityRequest(request: PageRequest): SettlePageRequest {
-  return {
-    offset: request.offset,
-    limit: request.limit,
-    heldBack: request.heldBack,
-    allEmployeesGroupId: request.allEmployeesGroupId,
-    departmentGroupIds: request.departmentGroupIds,
-    createState: request.createState,
-    allowReactivation: request.allowReactivation,
-    dryRun: request.dryRun,
-    ...(request.groupRules ? { groupRules: request.groupRules } : {}),
-    ...(request.updatedSince ? { updatedSince: request.updatedSince } : {}),
-    ...(request.activation ? { activation: request.activation } : {}),
   };
 }
 
@@ -172,31 +72,4 @@ async function planOnePage(request: PageRequest): Promise<PageReport> {
       fullPlanInActivity: true,
     },
   };
-}
-
-export async function stageOne(
-  employee: PageEmployee,
-  options: Omit<Parameters<Activities['stageEmployee']>[0], 'employee'>,
-): Promise<EmployeeResult> {
-  try {
-    const result = await stageEmployee({ employee, ...options });
-    // Ids and outcome only: names and emails stay out of logs. `log` adds the workflow id and
-    // is silent on replay, so a line is written once.
-    log.info('employee staged', { personioId: result.personioId, outcome: result.outcome });
-    return result;
-  } catch (err) {
-    // JumpCloud refused this one user (a validation error): report it and carry on.
-    // Rejected credentials end the whole import instead.
-    const cause = err instanceof ActivityFailure ? err.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === 'RequestRejected') {
-      log.warn('employee failed', { personioId: employee.personioId });
-      return { personioId: employee.personioId, outcome: 'failed', reason: cause.message };
-    }
-    throw err;
-  }
-}
-
-/** Only employees who are (or stay) in JumpCloud join groups; the activity decides that. */
-export function groupsFor(employee: PageEmployee, request: PageRequest): string[] {
-  return groupIdsFor(employee, request);
 }

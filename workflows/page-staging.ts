@@ -1,0 +1,145 @@
+/**
+ * Applying one page, shared by a page child (workflows/import-page.ts, runs recorded before
+ * pages were held) and a held page (workflows/directory-page.ts): what a page is asked, each
+ * employee the page activity did not settle staged by an activity of its own, then the
+ * activation timers of the staged future hires. Call from workflow code.
+ */
+import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { ActivationSettings } from '../activities/activation-time-of.js';
+import type { FetchedPage, PageEmployee } from '../activities/fetch-page.js';
+import type { SettlePageRequest } from '../activities/settle-page.js';
+import type { HeldBack } from '../domain/directory-scan.js';
+import type { EmployeeResult } from '../domain/outcomes.js';
+import { groupIdsFor, type GroupRules } from '../domain/page-groups.js';
+import type { CreateState } from '../domain/status-rules.js';
+import { cancelActivationTimer, ensureActivationTimer } from './activation-timers.js';
+import { shortCall } from './activity-options.js';
+
+const { stageEmployee } = proxyActivities<Activities>(shortCall);
+
+/** What a page is asked to do (plan or apply), by a page child or a held page's step. */
+export interface PageRequest {
+  offset: number;
+  limit: number;
+  heldBack: HeldBack[];
+  idSuffixedUsernames: number[];
+  allEmployeesGroupId: string | null;
+  departmentGroupIds: Record<string, string>;
+  createState: CreateState;
+  allowReactivation: boolean;
+  dryRun: boolean;
+  /** The import's groups in full (names, leave rules); absent in runs recorded before. */
+  groupRules?: GroupRules;
+  /** Read only employees changed since then (a delta run). */
+  updatedSince?: string | null;
+  /** `plan`: preview the page (reads only); `apply` (the default): stage it. */
+  mode?: 'plan' | 'apply';
+  /** For the plan's manager changes. */
+  supervisorCycle?: number[];
+  /** Supervisors this run will not import, from its one read of the directory (held pages). */
+  supervisorsNotImported?: number[];
+  /** Activation on the hire date (input `activation.onHireDate`): how to time it. */
+  activation?: ActivationSettings;
+}
+
+/**
+ * Stages a fetched and settled page: `finished` collects every employee's result as it
+ * comes (for the `pageProgress` query); returns them all, each employee once. The employees
+ * in `absent` (the page's batched lookup found no JumpCloud user) are created without
+ * looking again on their first attempt.
+ */
+export async function stagePage(
+  page: Pick<FetchedPage, 'employees' | 'skipped'> & { settled: EmployeeResult[]; absent?: number[] },
+  request: PageRequest,
+  finished: EmployeeResult[],
+): Promise<EmployeeResult[]> {
+  const heldBack = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
+  const idSuffixed = new Set(request.idSuffixedUsernames);
+  const absent = new Set(page.absent);
+  finished.push(...page.skipped, ...page.settled);
+  const staged = await Promise.all(
+    page.employees.map((employee) =>
+      stageOne(employee, {
+        ...(absent.has(employee.personioId) ? { knownAbsent: true } : {}),
+        heldBackReason: heldBack.get(employee.personioId),
+        idSuffixedUsername: idSuffixed.has(employee.personioId),
+        // Only employees who are (or stay) in JumpCloud join groups; the activity decides that.
+        groupIds: groupIdsFor(employee, request),
+        createState: request.createState,
+        allowReactivation: request.allowReactivation,
+        dryRun: request.dryRun,
+        ...(request.groupRules ? { groupRules: request.groupRules } : {}),
+        ...(request.activation ? { activation: request.activation } : {}),
+      }).then((result) => {
+        finished.push(result);
+        return result;
+      }),
+    ),
+  );
+  const results = [...page.skipped, ...page.settled, ...staged];
+  if (request.activation) await keepActivationTimers(results, request.activation);
+  return results;
+}
+
+/**
+ * One durable timer per staged user with a hire date ahead (started, or moved when the date
+ * changed); a user suspended before their start (a cancelled hire) has theirs cancelled.
+ */
+async function keepActivationTimers(
+  results: EmployeeResult[],
+  activation: ActivationSettings,
+): Promise<void> {
+  for (const r of results) {
+    if (r.activateAt && r.jumpcloudUserId) {
+      await ensureActivationTimer({
+        personioId: r.personioId,
+        jumpcloudUserId: r.jumpcloudUserId,
+        activateAt: r.activateAt,
+        localTime: activation.localTime,
+        timeZone: activation.timeZone,
+      });
+    } else if (r.outcome === 'suspended') {
+      await cancelActivationTimer(r.personioId, 'the hire was cancelled: suspended before the start date');
+    }
+  }
+}
+
+/** What the page activities (settling, planning) are asked: the page and the rules. */
+export function pageActivityRequest(request: PageRequest): SettlePageRequest {
+  return {
+    offset: request.offset,
+    limit: request.limit,
+    heldBack: request.heldBack,
+    allEmployeesGroupId: request.allEmployeesGroupId,
+    departmentGroupIds: request.departmentGroupIds,
+    createState: request.createState,
+    allowReactivation: request.allowReactivation,
+    dryRun: request.dryRun,
+    ...(request.groupRules ? { groupRules: request.groupRules } : {}),
+    ...(request.updatedSince ? { updatedSince: request.updatedSince } : {}),
+    ...(request.activation ? { activation: request.activation } : {}),
+  };
+}
+
+async function stageOne(
+  employee: PageEmployee,
+  options: Omit<Parameters<Activities['stageEmployee']>[0], 'employee'>,
+): Promise<EmployeeResult> {
+  try {
+    const result = await stageEmployee({ employee, ...options });
+    // Ids and outcome only: names and emails stay out of logs. `log` adds the workflow id and
+    // is silent on replay, so a line is written once.
+    log.info('employee staged', { personioId: result.personioId, outcome: result.outcome });
+    return result;
+  } catch (err) {
+    // JumpCloud refused this one user (a validation error): report it and carry on.
+    // Rejected credentials end the whole import instead.
+    const cause = err instanceof ActivityFailure ? err.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === 'RequestRejected') {
+      log.warn('employee failed', { personioId: employee.personioId });
+      return { personioId: employee.personioId, outcome: 'failed', reason: cause.message };
+    }
+    throw err;
+  }
+}
