@@ -10,13 +10,11 @@ import {
   activationDue,
   ActivationTimeError,
   calendarDate,
+  type ActivationSettings,
 } from '../domain/activation-time.js';
 import type { PageEmployee } from './fetch-page.js';
 
-export interface ActivationSettings {
-  localTime: string;
-  timeZone: string;
-}
+export type { ActivationSettings } from '../domain/activation-time.js';
 
 /**
  * The instant to activate at, or undefined: activation off, no hire date, or a hire date

@@ -12,7 +12,7 @@
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ImportDeps } from './deps.js';
+import type { ImportDeps, SealKeys } from './deps.js';
 
 export interface StateSeal {
   keyId: string;
@@ -27,11 +27,7 @@ export interface SealRequest {
   state: unknown;
 }
 
-/** Keys for sealing: the first seals, every one verifies (so keys can rotate). */
-export interface SealKeys {
-  current: { id: string; key: Buffer };
-  byId: Map<string, Buffer>;
-}
+export type { SealKeys } from './deps.js';
 
 /** Derives sealing keys from secrets the workers of a task queue share (see worker/import-deps.ts). */
 export function deriveSealKeys(secrets: { id: string; secret: Buffer | string }[]): SealKeys {

@@ -4,7 +4,6 @@ import type { Notifier } from '../clients/notifier.js';
 import type { PersonioClient } from '../clients/personio.js';
 import type { AttributeMapping } from '../domain/attribute-mapping.js';
 import type { ImportPolicy } from '../domain/import-policy.js';
-import type { SealKeys } from './carried-state.js';
 import type { ApprovalSettings } from '../config/approver-keys.js';
 
 /** What the activities read from Personio: the v1 client or the v2 one (clients/personio-v2.ts). */
@@ -26,6 +25,12 @@ export interface ImportDeps {
   sealKeys?: SealKeys;
   /** Who may approve (APPROVER_KEYS_FILE) and whether four eyes apply; absent: nobody can approve. */
   approval?: ApprovalSettings;
+}
+
+/** Keys for sealing what an import carries (activities/carried-state.ts): the first seals, every one verifies (so keys can rotate). */
+export interface SealKeys {
+  current: { id: string; key: Buffer };
+  byId: Map<string, Buffer>;
 }
 
 /** The import's activities need the API clients; a worker started without them says so. */

@@ -5,7 +5,7 @@
  * first and keeping the old one until no history needs it.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config/env.js';
+import { ConfigError } from '../config/config-error.js';
 import { registerSecret } from '../observability/redact.js';
 
 export interface PayloadKey {

@@ -6,7 +6,7 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { APPROVER_NAME } from '../domain/approval-statement.js';
-import { ConfigError } from './env.js';
+import { ConfigError } from './config-error.js';
 
 export interface ApproverKey {
   name: string;

@@ -11,6 +11,7 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { z } from 'zod';
 import { loadKeyRing } from '../codec/keys.js';
+import { ConfigError } from './config-error.js';
 import { registerSecret } from '../observability/redact.js';
 import { DEFAULT_MAPPING, type AttributeMapping } from '../domain/attribute-mapping.js';
 import { loadApprovalSettings } from './approver-keys.js';
@@ -18,12 +19,7 @@ import { parseImportPolicy, STRICT_POLICY, type ImportPolicy } from '../domain/i
 import { readAttributeMappingFile } from './attribute-mapping-file.js';
 import { loadTemporalConnection } from './temporal-connection.js';
 
-export class ConfigError extends Error {
-  constructor(public readonly problems: string[]) {
-    super(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './config-error.js';
 
 type Env = Record<string, string | undefined>;
 

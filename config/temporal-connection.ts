@@ -20,7 +20,7 @@
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from './env.js';
+import { ConfigError } from './config-error.js';
 import { registerSecret } from '../observability/redact.js';
 
 type Env = Record<string, string | undefined>;

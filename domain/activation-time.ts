@@ -6,6 +6,14 @@
 // historical offsets are exactly what hand-written offset math gets wrong.
 import { DateTime } from 'luxon';
 
+/** Activation on the hire date (the input's `activation`): at this local time, in this zone. */
+export interface ActivationSettings {
+  /** "HH:MM" */
+  localTime: string;
+  /** IANA, e.g. "Europe/Berlin" */
+  timeZone: string;
+}
+
 /** The calendar date at the start of a Personio date or date-time, as written. */
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/;
 /** "HH:MM", optionally with seconds (tests use them for timers a few seconds ahead). */

@@ -9,7 +9,7 @@
 // after all users exist: letting a file move those would break re-runs, so they stay fixed.
 import { z } from 'zod';
 import type { CustomAttribute, DesiredAttributes } from './custom-attributes.js';
-import type { ManagedField } from './jumpcloud-fields.js';
+import type { ManagedField } from './managed-fields.js';
 import { applyTransforms, asText, transformProblem, type Transform } from './mapping-transforms.js';
 import {
   isDynamicKey,

@@ -10,22 +10,9 @@ import type { DesiredAttributes } from './custom-attributes.js';
 import type { MappableEmployee } from './personio-values.js';
 import { capText, JUMPCLOUD_TEXT_LIMIT } from './text-safety.js';
 
-export const MANAGED_FIELDS = [
-  'employeeIdentifier',
-  'firstname',
-  'lastname',
-  'displayname',
-  'email',
-  'jobTitle',
-  'employeeType',
-  'company',
-  'location',
-  'department',
-  'costCenter',
-] as const;
-export type ManagedField = (typeof MANAGED_FIELDS)[number];
+import type { DesiredFields } from './managed-fields.js';
 
-export type DesiredFields = Record<ManagedField, string>;
+export { MANAGED_FIELDS, type DesiredFields, type ManagedField } from './managed-fields.js';
 
 export interface FieldMapping {
   /** The Personio attribute (or attributes) the value comes from. */

@@ -12,7 +12,7 @@ import type { ManagerLinks } from '../activities/link-managers.js';
 import type { DirectoryEntry } from '../domain/directory-scan.js';
 import type { EmployeeResult } from '../domain/outcomes.js';
 import { runKey, type PageReport } from './import-api.js';
-import type { PageRequest } from './page-staging.js';
+import type { PageRequest } from '../domain/page-request.js';
 
 export const DIRECTORY_PAGE_WORKFLOW_TYPE = 'directoryPage';
 

@@ -43,7 +43,8 @@ import {
   type PageStepDone,
 } from './directory-page-api.js';
 import { pageProgressQuery, type PageReport } from './import-api.js';
-import { pageActivityRequest, stagePage, type PageRequest } from './page-staging.js';
+import type { PageRequest } from '../domain/page-request.js';
+import { pageActivityRequest, stagePage } from './page-staging.js';
 
 const { planPage, fetchAndSettlePage, linkManagersForPage } = proxyActivities<Activities>(shortCall);
 const { checkCarriedState } = proxyLocalActivities<Activities>(workerCheck);

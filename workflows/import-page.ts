@@ -10,7 +10,8 @@ import type { Activities } from '../activities/index.js';
 import { countOutcomes, isProblem, type EmployeeResult } from '../domain/outcomes.js';
 import { shortCall } from './activity-options.js';
 import { pageProgressQuery, type PageReport } from './import-api.js';
-import { pageActivityRequest, stagePage, type PageRequest } from './page-staging.js';
+import type { PageRequest } from '../domain/page-request.js';
+import { pageActivityRequest, stagePage } from './page-staging.js';
 
 const { fetchEmployeePage, fetchAndSettlePage, planPage } = proxyActivities<Activities>(shortCall);
 

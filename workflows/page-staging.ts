@@ -6,42 +6,16 @@
  */
 import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { ActivationSettings } from '../activities/activation-time-of.js';
+import type { ActivationSettings } from '../domain/activation-time.js';
 import type { FetchedPage, PageEmployee } from '../activities/fetch-page.js';
 import type { SettlePageRequest } from '../activities/settle-page.js';
-import type { HeldBack } from '../domain/directory-scan.js';
 import type { EmployeeResult } from '../domain/outcomes.js';
-import { groupIdsFor, type GroupRules } from '../domain/page-groups.js';
-import type { CreateState } from '../domain/status-rules.js';
+import { groupIdsFor } from '../domain/page-groups.js';
+import type { PageRequest } from '../domain/page-request.js';
 import { cancelActivationTimer, ensureActivationTimer } from './activation-timers.js';
 import { shortCall } from './activity-options.js';
 
 const { stageEmployee } = proxyActivities<Activities>(shortCall);
-
-/** What a page is asked to do (plan or apply), by a page child or a held page's step. */
-export interface PageRequest {
-  offset: number;
-  limit: number;
-  heldBack: HeldBack[];
-  idSuffixedUsernames: number[];
-  allEmployeesGroupId: string | null;
-  departmentGroupIds: Record<string, string>;
-  createState: CreateState;
-  allowReactivation: boolean;
-  dryRun: boolean;
-  /** The import's groups in full (names, leave rules); absent in runs recorded before. */
-  groupRules?: GroupRules;
-  /** Read only employees changed since then (a delta run). */
-  updatedSince?: string | null;
-  /** `plan`: preview the page (reads only); `apply` (the default): stage it. */
-  mode?: 'plan' | 'apply';
-  /** For the plan's manager changes. */
-  supervisorCycle?: number[];
-  /** Supervisors this run will not import, from its one read of the directory (held pages). */
-  supervisorsNotImported?: number[];
-  /** Activation on the hire date (input `activation.onHireDate`): how to time it. */
-  activation?: ActivationSettings;
-}
 
 /**
  * Stages a fetched and settled page: `finished` collects every employee's result as it

@@ -11,7 +11,7 @@ import type { DirectoryScan } from '../activities/scan-directory.js';
 import { departmentKey } from '../domain/directory-scan.js';
 import { groupNameForDepartment, type ImportInput } from '../domain/import-input.js';
 import type { GroupRules } from '../domain/page-groups.js';
-import type { PageRequest } from './page-staging.js';
+import type { PageRequest } from '../domain/page-request.js';
 import type { ImportState } from './import-state.js';
 
 /** The groups the import keeps: everyone's, and one per department when asked. */
