@@ -10,6 +10,7 @@
 import { connect } from 'node:tls';
 import { isIP } from 'node:net';
 import { loadTemporalConnection, type TemporalConnectionOptions } from '../config/temporal-connection.js';
+import { temporalNamespaceName } from '../config/process-settings.js';
 
 const PERMISSION_DENIED = 7;
 const UNAUTHENTICATED = 16;
@@ -75,7 +76,7 @@ function handshake(target: TemporalConnectionOptions): Promise<Handshake> {
 /** A one-line explanation, or null when the error is not about access. */
 export async function accessErrorMessage(err: unknown): Promise<string | null> {
   const errors = chain(err);
-  const namespace = process.env.TEMPORAL_NAMESPACE?.trim() || 'default';
+  const namespace = temporalNamespaceName();
   if (errors.some((e) => e.code === PERMISSION_DENIED))
     return `The Temporal server refused this request: the API key in TEMPORAL_API_KEY is not allowed to do it in namespace ${namespace} (permission denied). Use a key with write permission ("${namespace}:write"); a read-only key can only look.`;
   if (errors.some((e) => e.code === UNAUTHENTICATED))

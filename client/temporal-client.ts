@@ -2,7 +2,7 @@
 import { hostname, userInfo } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterFor } from '../codec/data-converter.js';
-import { loadKeyRing } from '../codec/keys.js';
+import { loadKeyRing } from '../config/payload-keys.js';
 import type { TemporalSettings } from '../config/env.js';
 import { loadTemporalConnection } from '../config/temporal-connection.js';
 

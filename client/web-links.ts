@@ -1,7 +1,7 @@
 /** Links into Temporal Web for what the CLI prints. */
-export function temporalWebUrl(): string {
-  return (process.env.TEMPORAL_WEB_URL ?? 'http://127.0.0.1:8233').replace(/\/+$/, '');
-}
+import { temporalWebUrl } from '../config/process-settings.js';
+
+export { temporalWebUrl };
 
 export function workflowLink(namespace: string, workflowId: string): string {
   return `${temporalWebUrl()}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;

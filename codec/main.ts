@@ -5,10 +5,11 @@
 // Like the CLI and the worker: a `.env` in the working directory; the environment wins.
 import 'dotenv/config';
 import { ConfigError } from '../config/env.js';
+import { codecCorsOrigins } from '../config/process-settings.js';
 import { createLogger } from '../observability/logger.js';
 import { loadCodecAccess } from './access.js';
 import { AesGcmCodec } from './aes-gcm-codec.js';
-import { loadKeyRing } from './keys.js';
+import { loadKeyRing } from '../config/payload-keys.js';
 import { createCodecServer } from './server.js';
 
 const logger = createLogger({ name: 'codec-server' });
@@ -29,9 +30,7 @@ try {
   if (keys === null) problems.push('PAYLOAD_ENCRYPTION=off: there is nothing for a codec server to decode');
   if (problems.length > 0 || !keys || !access) throw new ConfigError(problems);
   const { host, port, authToken, allowedHosts } = access;
-  const corsOrigins = (process.env.CODEC_CORS_ORIGINS ?? 'http://127.0.0.1:8233,http://localhost:8233')
-    .split(',')
-    .map((s) => s.trim());
+  const corsOrigins = codecCorsOrigins();
   const app = await createCodecServer({
     codec: new AesGcmCodec(keys),
     corsOrigins,

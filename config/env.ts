@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { z } from 'zod';
-import { loadKeyRing } from '../codec/keys.js';
+import { loadKeyRing } from './payload-keys.js';
 import { ConfigError } from './config-error.js';
 import { registerSecret } from '../observability/redact.js';
 import { DEFAULT_MAPPING, type AttributeMapping } from '../domain/attribute-mapping.js';

@@ -8,6 +8,7 @@
  */
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { redactText, redactValue, serializeError } from './redact.js';
+import { logSettings } from '../config/process-settings.js';
 
 export const redactedPaths = [
   'password',
@@ -39,9 +40,9 @@ export interface LoggerSettings {
 }
 
 export function createLogger(settings: LoggerSettings): Logger {
-  const level = settings.level ?? process.env.LOG_LEVEL ?? 'info';
-  const pretty =
-    settings.pretty ?? (process.env.LOG_FORMAT ? process.env.LOG_FORMAT === 'pretty' : process.stdout.isTTY);
+  const fromEnv = logSettings();
+  const level = settings.level ?? fromEnv.level;
+  const pretty = settings.pretty ?? fromEnv.pretty ?? process.stdout.isTTY;
   const options: LoggerOptions = {
     name: settings.name,
     level,
