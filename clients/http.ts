@@ -9,7 +9,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsOfJSONResponseBody } from 'got';
 import PQueue from 'p-queue';
 import { ApiError, kindForStatus, parseRetryAfter, type ApiSystem } from './api-error.js';
-import { perSecondRules, RateLimiter, type RateRule } from './rate-limiter.js';
+import { perSecondRules, RateLimiter, type RateRule, type SharedBudget } from './rate-limiter.js';
 
 export interface HttpSettings {
   baseUrl: string;
@@ -23,6 +23,8 @@ export interface HttpSettings {
   /** How long a 429 without Retry-After makes every request wait (Personio: "at least 1 s"). */
   rateLimitedWaitMs?: number;
   timeoutMs?: number;
+  /** Pace together with the task queue's other workers (clients/temporal-budget.ts). */
+  sharedBudget?: { budget: SharedBudget; onError?: (err: unknown) => void };
 }
 
 export interface JsonResponse<T> {
@@ -75,6 +77,8 @@ export class HttpClient {
       ...perSecondRules(settings.requestsPerSecond),
       ...(settings.rateRules ?? []),
     ]);
+    if (settings.sharedBudget)
+      this.limiter.share(settings.sharedBudget.budget, settings.sharedBudget.onError);
     this.rateLimitedWaitMs = settings.rateLimitedWaitMs ?? 1000;
   }
 

@@ -148,6 +148,7 @@ export class PersonioV2Client {
         // v2 sends no Retry-After with its 429s: wait a second (Personio's v1 advice), as v1 does.
         rateLimitedWaitMs: 1000,
         timeoutMs: settings.timeoutMs,
+        sharedBudget: settings.sharedBudget,
       },
       observe,
     );

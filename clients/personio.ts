@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ApiError } from './api-error.js';
 import { BearerSession } from './bearer-session.js';
 import { expectAnswer, UnexpectedAnswer } from './unexpected-answer.js';
-import { HttpClient, type RequestObserver } from './http.js';
+import { HttpClient, type HttpSettings, type RequestObserver } from './http.js';
 import { PERSONIO_DOCUMENTED_RULES, type RateRule } from './rate-limiter.js';
 
 export interface PersonioSettings {
@@ -21,6 +21,8 @@ export interface PersonioSettings {
   requestsPerSecond?: number | null;
   requestsPerMinute?: number | null;
   timeoutMs?: number;
+  /** Pace together with the task queue's other workers (PERSONIO_SHARED_BUDGET). */
+  sharedBudget?: HttpSettings['sharedBudget'];
 }
 
 const authResponse = z.object({
@@ -85,6 +87,7 @@ export class PersonioClient {
         // Personio sends no Retry-After with its 429s and documents "wait at least 1 s".
         rateLimitedWaitMs: 1000,
         timeoutMs: settings.timeoutMs,
+        sharedBudget: settings.sharedBudget,
       },
       observe,
     );

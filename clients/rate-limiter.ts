@@ -18,6 +18,15 @@ export interface RateRule {
   windowMs: number;
 }
 
+/**
+ * A budget shared with the other workers of the task queue (clients/temporal-budget.ts): each
+ * request reserves a send time under the same rules, counting every worker's requests.
+ */
+export interface SharedBudget {
+  /** The epoch ms at which this request may be sent. */
+  reserve(rules: readonly RateRule[]): Promise<number>;
+}
+
 /** A little room for network jitter: the server may count a request later than we sent it. */
 const WINDOW_MARGIN = 1.02;
 const WINDOW_MARGIN_MS = 20;
@@ -29,6 +38,7 @@ export class RateLimiter {
   private queue: Promise<void> = Promise.resolve();
   private waitedMs = 0;
   private pauses = 0;
+  private shared: { budget: SharedBudget; onError: (err: unknown) => void } | undefined;
 
   constructor(
     rules: readonly RateRule[],
@@ -57,6 +67,7 @@ export class RateLimiter {
       }
       const at = this.now();
       for (const log of this.logs) log.times.push(at);
+      if (this.shared) await this.waitForSharedSlot(this.shared);
     });
     this.queue = granted.catch(() => {});
     return granted.then(() => {
@@ -64,6 +75,27 @@ export class RateLimiter {
       this.waitedMs += waited;
       return waited;
     });
+  }
+
+  /**
+   * Counts this worker's requests in a budget shared with the task queue's other workers too.
+   * When the budget cannot answer, `onError` hears why and the request goes by this worker's
+   * own pacing (a Temporal hiccup must not stop the import; the 429 handling still holds).
+   */
+  share(budget: SharedBudget, onError: (err: unknown) => void = () => {}): void {
+    this.shared = { budget, onError };
+  }
+
+  private async waitForSharedSlot({ budget, onError }: NonNullable<typeof this.shared>): Promise<void> {
+    let at: number;
+    try {
+      at = await budget.reserve(this.logs.map((l) => l.rule));
+    } catch (err) {
+      onError(err);
+      return;
+    }
+    const wait = at - Date.now();
+    if (wait > 0) await this.sleep(wait);
   }
 
   /** The API refused a request for its rate (429): nobody sends before `ms` from now. */

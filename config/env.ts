@@ -213,6 +213,8 @@ export interface WorkerTuning {
   /** Personio requests in any second and in any minute (its documented limit: 15 and 300). */
   personioRequestsPerSecond: number | null;
   personioRequestsPerMinute?: number | null;
+  /** PERSONIO_SHARED_BUDGET: pace Personio with every worker of the task queue (on by default). */
+  personioSharedBudget?: boolean;
 }
 
 export interface NotifySettings {
@@ -220,6 +222,15 @@ export interface NotifySettings {
   from: string;
   defaultRecipients: string[];
   defaultWebhookUrl?: string;
+}
+
+function onOff(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  problems.push(`${name} must be on or off, e.g. ${name}=${fallback ? 'on' : 'off'}; got "${env[name]}"`);
+  return fallback;
 }
 
 function positiveNumber(
@@ -252,6 +263,7 @@ export function loadWorkerTuning(env: Env = process.env): WorkerTuning {
     // Personio's documented limit on the employees endpoint: 300 a minute, bursts of 15 a second.
     personioRequestsPerSecond: positiveNumber(env, 'PERSONIO_REQUESTS_PER_SECOND', 15, problems, false),
     personioRequestsPerMinute: positiveNumber(env, 'PERSONIO_REQUESTS_PER_MINUTE', 300, problems, false)!,
+    personioSharedBudget: onOff(env, 'PERSONIO_SHARED_BUDGET', true, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return tuning;

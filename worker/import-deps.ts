@@ -3,6 +3,7 @@ import { JumpCloudClient } from '../clients/jumpcloud.js';
 import { Notifier } from '../clients/notifier.js';
 import { PersonioClient } from '../clients/personio.js';
 import { PersonioV2Client } from '../clients/personio-v2.js';
+import { budgetUnavailable, taskQueueBudget } from '../clients/temporal-budget.js';
 import type { RequestObserver } from '../clients/http.js';
 import type { ImportDeps } from '../activities/deps.js';
 import { deriveSealKeys } from '../activities/carried-state.js';
@@ -22,6 +23,15 @@ export function createImportDeps(
     maxConcurrency: tuning.personioMaxConcurrency,
     requestsPerSecond: tuning.personioRequestsPerSecond,
     requestsPerMinute: tuning.personioRequestsPerMinute,
+    // One budget for the credential across the task queue's workers (workflows/api-budget.ts).
+    ...(tuning.personioSharedBudget
+      ? {
+          sharedBudget: {
+            budget: taskQueueBudget('personio', api.personio.clientId),
+            onError: budgetUnavailable,
+          },
+        }
+      : {}),
   };
   return {
     mapping,

@@ -7,3 +7,4 @@ export { directoryPage } from './directory-page.js';
 export { activateOnHireDate } from './activate-on-hire-date.js';
 export { scheduledImport } from './scheduled-import.js';
 export { personioChanges } from './personio-changes.js';
+export { apiBudget } from './api-budget.js';

@@ -3,11 +3,13 @@
  * employees endpoint allows only 20 requests a minute (the sandbox set that low, so the minute
  * rule binds within a short test) and a worker told the same. An import needing 25 page reads
  * spreads them over more than a minute, never sends more than 20 in any 60 s, and Personio
- * refuses nothing.
+ * refuses nothing. And two workers on one task queue keep to it together (PERSONIO_SHARED_BUDGET,
+ * on by default: one budget through Temporal, the `apiBudget` workflow).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { Client } from '@temporalio/client';
 import { createJumpCloudSandbox, SANDBOX_JUMPCLOUD_API_KEY } from '../../sandbox/jumpcloud/server.js';
 import {
   createPersonioSandbox,
@@ -79,4 +81,75 @@ test('PERSONIO_REQUESTS_PER_MINUTE: at most that many Personio requests in any m
     spread >= 60_000,
     `the reads beyond ${PER_MINUTE} waited for the minute: spread over ${spread} ms`,
   );
+});
+
+test('PERSONIO_SHARED_BUDGET: two workers on one task queue keep to one Personio budget together', async (t) => {
+  const perMinute = 15;
+  const personio = createPersonioSandbox({
+    employees: 100,
+    seed: 62,
+    employeesRateLimit: { perSecond: 15, perMinute },
+  });
+  const arrivals: number[] = [];
+  personio.app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/v1/company/')) arrivals.push(performance.now());
+  });
+  const jumpcloud = createJumpCloudSandbox();
+  await personio.listen(0);
+  await jumpcloud.listen(0);
+  const { address, connection } = await testTemporal();
+  const common = {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: taskQueueFor('personio-shared-budget'),
+    PAYLOAD_KEYS: `k:${randomBytes(32).toString('base64')}`,
+  };
+  // One activity at a time each: the two previews' directory reads run on different workers.
+  const workerEnv = {
+    ...common,
+    PERSONIO_BASE_URL: personio.url,
+    PERSONIO_CLIENT_ID: SANDBOX_CLIENT_ID,
+    PERSONIO_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
+    PERSONIO_REQUESTS_PER_MINUTE: String(perMinute),
+    PERSONIO_SHARED_BUDGET: 'on',
+    WORKER_MAX_CONCURRENT_ACTIVITIES: '1',
+    JUMPCLOUD_BASE_URL: jumpcloud.url,
+    JUMPCLOUD_API_KEY: SANDBOX_JUMPCLOUD_API_KEY,
+  };
+  const workers = [runProject('worker/main.ts', [], workerEnv), runProject('worker/main.ts', [], workerEnv)];
+  t.after(async () => {
+    for (const w of workers) await w.stop('SIGTERM');
+    await personio.close();
+    await jumpcloud.close();
+  });
+  for (const w of workers) await w.waitFor(/worker started/);
+
+  // Two previews at once (a preview writes nothing, so both may run): 2 × 10 page reads.
+  const previews = ['a', 'b'].map((id) =>
+    runProject(
+      'client/cli.ts',
+      [
+        'import',
+        '--dry-run',
+        '--notify',
+        'never',
+        '--page-size',
+        '10',
+        '--id',
+        `${common.TEMPORAL_TASK_QUEUE}-${id}`,
+      ],
+      common,
+    ),
+  );
+  for (const p of previews) assert.equal(await p.exited, 0, p.output.join('\n'));
+  const reads = personio.stats.snapshot().requests[LIST] ?? {};
+  assert.equal(reads['200'], 20, `each preview read its 10 pages once (${JSON.stringify(reads)})`);
+  assert.equal(reads['429'] ?? 0, 0, 'the two workers together kept to the one limit');
+  const peak = peakPerMinute(arrivals);
+  assert.ok(peak <= perMinute, `${peak} Personio page reads within one minute (the limit is ${perMinute})`);
+  const budgets = [];
+  for await (const w of new Client({ connection }).workflow.list({
+    query: `WorkflowType = "apiBudget" AND TaskQueue = "${common.TEMPORAL_TASK_QUEUE}"`,
+  }))
+    budgets.push(w.workflowId);
+  assert.equal(budgets.length, 1, `one shared budget for the credential: ${budgets.join(', ')}`);
 });

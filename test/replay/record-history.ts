@@ -10,13 +10,14 @@
  *   npm run record-history -- approval   (a re-run the safeguards pause: preview, approve, apply,
  *                                          every run of its chain, and the page that started a
  *                                          new hire's activation timer)
+ *   npm run record-history -- budget     (the shared API budget: reservations by update-with-start)
  *
  * test/replay/replay.test.ts replays every file and checks that the recordings cover what they
  * claim (a whole chain, manager linking, an activation timer's start).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection } from '@temporalio/worker';
 import { startDevServer } from '../../local-temporal/dev-server.js';
@@ -35,6 +36,7 @@ import { signedDecision, TEST_APPROVAL } from '../helpers/approvers.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { approveUpdate, progressQuery } from '../../workflows/import-api.js';
 import { directoryPageWorkflowId } from '../../workflows/directory-page-api.js';
+import { reserveSlotUpdate } from '../../workflows/api-budget-api.js';
 import { rescheduleActivationSignal } from '../../workflows/activate-on-hire-date.js';
 import { activateOnHireDate, importEmployees, ping } from '../../workflows/index.js';
 
@@ -53,6 +55,26 @@ const scenarios: Record<string, Scenario> = {
       client.workflow.execute(ping, { taskQueue, workflowId: 'recorded-ping', args: ['recorded'] }),
     );
     return [{ file: 'ping', workflowId: 'recorded-ping' }];
+  },
+
+  async budget(client, native) {
+    const worker = await createWorker({ connection: native, taskQueue });
+    const workflowId = 'recorded-api-budget';
+    await worker.runUntil(async () => {
+      // Two a second: the third and later reservations wait for the window.
+      for (let i = 0; i < 5; i++)
+        await client.workflow.executeUpdateWithStart(reserveSlotUpdate, {
+          args: [{ rules: [{ limit: 2, windowMs: 1000 }] }],
+          startWorkflowOperation: new WithStartWorkflowOperation('apiBudget', {
+            workflowId,
+            taskQueue,
+            args: [],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          }),
+        });
+      await client.workflow.getHandle(workflowId).terminate('recorded');
+    });
+    return [{ file: 'api-budget', workflowId }];
   },
 
   async import(client, native) {
