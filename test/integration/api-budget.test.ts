@@ -37,8 +37,9 @@ test('reservations keep every rule together, in order; bad rules are refused', a
     }
     assert.ok(times.at(-1)! - times[0]! >= 20_000, 'twelve slots under 5 per 10 s span 20 s and more');
 
-    for (const bad of [[], [{ limit: 0, windowMs: 1000 }], [{ limit: 1, windowMs: 7_200_000 }]])
-      await assert.rejects(reserve(bad as BudgetRule[]), (err: Error) => {
+    const bads: BudgetRule[][] = [[], [{ limit: 0, windowMs: 1000 }], [{ limit: 1, windowMs: 7_200_000 }]];
+    for (const bad of bads)
+      await assert.rejects(reserve(bad), (err: Error) => {
         assert.ok(err instanceof WorkflowUpdateFailedError, String(err));
         assert.match(String(err.cause?.message), /rules: 1 to 4 of/);
         return true;

@@ -365,11 +365,11 @@ describe("Personio's employees rate limit", () => {
     const off = await start({ employees: 1, employeesRateLimit: false });
     const tight = await start({ employees: 1, employeesRateLimit: { perMinute: 2, perSecond: 100 } });
     try {
-      const statuses = [];
+      const statuses: number[] = [];
       for (let i = 0; i < 16; i++) statuses.push((await s.get('/v1/company/employees')).status);
       assert.deepEqual(
         statuses,
-        [...Array(15).fill(200), 429],
+        [...Array<number>(15).fill(200), 429],
         "Personio's documented 15 a second by default",
       );
       for (let i = 0; i < 40; i++) assert.equal((await off.get('/v1/company/employees')).status, 200);
