@@ -19,7 +19,8 @@ export type ProjectEntry =
   | 'sandbox/main.ts'
   | 'codec/main.ts'
   | 'receiver/main.ts'
-  | 'demo/main.ts';
+  | 'demo/main.ts'
+  | 'bench/main.ts';
 
 export interface ProcessHandle {
   proc: ChildProcess;
