@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { ConfigError, readSecret } from '../config/env.js';
+import { loadJwtAccess, type JwtAccess } from './jwt-access.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -17,6 +18,8 @@ export interface CodecAccess {
   authToken: string | undefined;
   /** Host names (no port) the Host header may carry. */
   allowedHosts: string[];
+  /** Temporal Web users' access tokens, checked against this JWKS (codec/jwt-access.ts). */
+  jwt: JwtAccess | undefined;
 }
 
 /** A token shorter than this is guessable; `openssl rand -base64 32` gives 44 characters. */
@@ -46,9 +49,10 @@ export function loadCodecAccess(env: Env = process.env): CodecAccess {
     problems.push(
       `CODEC_AUTH_TOKEN is too short (${authToken.length} characters, at least ${MIN_TOKEN_LENGTH}): use ${TOKEN_EXAMPLE}`,
     );
-  if (!authToken && !env.CODEC_AUTH_TOKEN_FILE && !isLoopbackHost(host))
+  const jwt = loadJwtAccess(env, problems);
+  if (!authToken && !env.CODEC_AUTH_TOKEN_FILE && !env.CODEC_JWKS_URL?.trim() && !isLoopbackHost(host))
     problems.push(
-      `CODEC_SERVER_HOST=${host} listens beyond loopback, so the codec server needs a token: set ${TOKEN_EXAMPLE}, or listen on CODEC_SERVER_HOST=127.0.0.1`,
+      `CODEC_SERVER_HOST=${host} listens beyond loopback, so the codec server needs a token: set ${TOKEN_EXAMPLE} (and CODEC_JWKS_URL for Temporal Web's users), or listen on CODEC_SERVER_HOST=127.0.0.1`,
     );
   const extra = (env.CODEC_ALLOWED_HOSTS ?? '')
     .split(',')
@@ -71,7 +75,7 @@ export function loadCodecAccess(env: Env = process.env): CodecAccess {
       ...extra.map((h) => (isIP(h) === 6 ? `[${h}]` : h)),
     ]),
   ];
-  return { host, port, authToken: authToken || undefined, allowedHosts };
+  return { host, port, authToken: authToken || undefined, allowedHosts, jwt };
 }
 
 /** The host name of a Host header (port dropped, IPv6 kept in brackets), lower-cased. */

@@ -8,6 +8,7 @@ import { ConfigError } from '../config/env.js';
 import { codecCorsOrigins } from '../config/process-settings.js';
 import { createLogger } from '../observability/logger.js';
 import { loadCodecAccess } from './access.js';
+import { createJwtVerifier } from './jwt-access.js';
 import { AesGcmCodec } from './aes-gcm-codec.js';
 import { loadKeyRing } from '../config/payload-keys.js';
 import { createCodecServer } from './server.js';
@@ -29,13 +30,14 @@ try {
   const access = attempt(() => loadCodecAccess());
   if (keys === null) problems.push('PAYLOAD_ENCRYPTION=off: there is nothing for a codec server to decode');
   if (problems.length > 0 || !keys || !access) throw new ConfigError(problems);
-  const { host, port, authToken, allowedHosts } = access;
+  const { host, port, authToken, allowedHosts, jwt } = access;
   const corsOrigins = codecCorsOrigins();
   const app = await createCodecServer({
     codec: new AesGcmCodec(keys),
     corsOrigins,
     authToken,
     allowedHosts,
+    ...(jwt ? { verifyJwt: createJwtVerifier(jwt, (message) => logger.warn(message)) } : {}),
   });
   await app.listen({ port, host });
   logger.info(
@@ -44,6 +46,8 @@ try {
       corsOrigins,
       keyIds: [...keys.byId.keys()],
       auth: Boolean(authToken),
+      // Temporal Web's users: their access tokens, checked against this JWKS for this namespace.
+      ...(jwt ? { jwks: jwt.jwksUrl, namespace: jwt.namespace } : {}),
       allowedHosts,
     },
     'codec server listening',

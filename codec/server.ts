@@ -19,6 +19,11 @@ export interface CodecServerOptions {
    * DNS-rebinding page cannot use a browser as a way in. Default: the loopback names.
    */
   allowedHosts?: readonly string[];
+  /**
+   * Temporal Web users' access tokens (codec/jwt-access.ts): a bearer that is not the static
+   * token is accepted when this says so. With it set, every request needs one or the other.
+   */
+  verifyJwt?: (token: string) => Promise<boolean>;
 }
 
 interface JsonPayload {
@@ -62,11 +67,15 @@ export async function createCodecServer(options: CodecServerOptions): Promise<Fa
         .send({ message: 'this codec server does not answer to that Host (CODEC_ALLOWED_HOSTS)' });
   });
   const token = options.authToken;
-  if (token) {
+  const verifyJwt = options.verifyJwt;
+  if (token || verifyJwt) {
     app.addHook('onRequest', async (request, reply) => {
       if (request.method === 'OPTIONS' || request.url === '/healthz') return;
-      if (!bearerMatches(request.headers.authorization, token))
-        return reply.code(401).send({ message: 'Unauthorized' });
+      const header = request.headers.authorization;
+      if (token && bearerMatches(header, token)) return;
+      const bearer = /^Bearer (\S+)$/i.exec(header ?? '')?.[1];
+      if (verifyJwt && bearer && (await verifyJwt(bearer))) return;
+      return reply.code(401).send({ message: 'Unauthorized' });
     });
   }
   const handle =

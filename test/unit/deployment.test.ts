@@ -368,7 +368,8 @@ describe('docker-compose.yml', () => {
     }
     for (const [name, s] of services) {
       for (const [key, value] of Object.entries(envOf(s)))
-        if (/PASSWORD|SECRET|API_KEY|TOKEN|PAYLOAD_KEYS$|PWD/.test(key))
+        // TEMPORAL_CODEC_PASS_ACCESS_TOKEN is a switch ("true"), not a token.
+        if (/PASSWORD|SECRET|API_KEY|TOKEN|PAYLOAD_KEYS$|PWD/.test(key) && !/_PASS_ACCESS_TOKEN$/.test(key))
           assert.fail(
             `${name}: ${key}=${value ? '…' : ''} belongs in an env file, not in docker-compose.yml`,
           );
@@ -455,6 +456,19 @@ describe('docker-compose.yml', () => {
       `origins ${origins} use port ${uiPort}`,
     );
     assert.equal(codecEnv.CODEC_SERVER_HOST, '0.0.0.0', 'reachable from outside its container');
+    // A browser cannot send the static codec token: Temporal Web passes the user's access token,
+    // and the codec server checks it against the JWKS the frontend trusts, for the same namespace.
+    assert.equal(ui.TEMPORAL_CODEC_PASS_ACCESS_TOKEN, 'true');
+    assert.equal(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS, 'false', 'a bearer header, no cookies');
+    assert.equal(codecEnv.CODEC_JWKS_URL, envOf(service('temporal')).TEMPORAL_JWT_KEY_SOURCE1);
+    assert.equal(codecEnv.TEMPORAL_NAMESPACE, ui.TEMPORAL_DEFAULT_NAMESPACE);
+    const codecServer = read('codec/server.ts');
+    assert.match(
+      codecServer,
+      /allowedHeaders: \[[^\]]*'authorization'/,
+      'CORS lets the browser send the token',
+    );
+    assert.match(read('codec/main.ts'), /createJwtVerifier\(jwt/, 'the codec server checks those tokens');
     assert.deepEqual(codec.command, ['node', '--import', 'tsx', 'codec/main.ts']);
     assert.ok(existsSync(join(root, 'codec/main.ts')));
     assert.deepEqual(envFilesOf(codec), ['deploy/codec.env'], 'an env file of its own');
