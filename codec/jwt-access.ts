@@ -10,28 +10,7 @@
  */
 import { createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import got from 'got';
-
-type Env = Record<string, string | undefined>;
-
-export interface JwtAccess {
-  jwksUrl: string;
-  namespace: string;
-}
-
-/** CODEC_JWKS_URL (optional) and the namespace its tokens must grant; problems are pushed. */
-export function loadJwtAccess(env: Env, problems: string[]): JwtAccess | undefined {
-  const jwksUrl = env.CODEC_JWKS_URL?.trim();
-  if (!jwksUrl) return undefined;
-  const url = URL.canParse(jwksUrl) ? new URL(jwksUrl) : null;
-  const loopback = url !== null && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) {
-    problems.push(
-      `CODEC_JWKS_URL must be an https URL of your identity provider's JWKS (the one the Temporal frontend uses), e.g. CODEC_JWKS_URL=https://idp.example.com/.well-known/jwks.json; got "${jwksUrl}"`,
-    );
-    return undefined;
-  }
-  return { jwksUrl, namespace: env.TEMPORAL_NAMESPACE?.trim() || 'default' };
-}
+import type { JwtAccess } from '../config/codec-access.js';
 
 const ALGORITHMS: Record<string, { hash: string; keyType: 'rsa' | 'ec' }> = {
   RS256: { hash: 'sha256', keyType: 'rsa' },

@@ -28,10 +28,7 @@ const processCode = [
  */
 const READS = /process\.env(?:\.[A-Za-z_]|\[|\?\.)|=\s*process\.env\s*;|\benv(?:\?)?(?:\.[A-Z]|\[['"][A-Z])/;
 /** Files still reading their own settings, and why. */
-const NOT_YET: Record<string, string> = {
-  'codec/access.ts':
-    'the codec server access settings (CODEC_SERVER_HOST, CODEC_ALLOWED_HOSTS, …): being changed by issue 14 work in this session; move loadCodecAccess to config/ next',
-};
+const NOT_YET: Record<string, string> = {};
 
 function tsFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })

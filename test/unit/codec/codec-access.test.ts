@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  bearerMatches,
-  hostAllowed,
-  hostNameOf,
-  isLoopbackHost,
-  loadCodecAccess,
-} from '../../../codec/access.js';
+import { bearerMatches, hostAllowed, hostNameOf } from '../../../codec/access.js';
+import { isLoopbackHost, loadCodecAccess } from '../../../config/codec-access.js';
 import { ConfigError } from '../../../config/env.js';
 
 const token = 'a-token-of-at-least-24-characters';
