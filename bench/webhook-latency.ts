@@ -36,6 +36,8 @@ const { values } = parseArgs({
     burst: { type: 'string', default: '1000' },
     version: { type: 'string', default: 'v1' },
     'debounce-ms': { type: 'string', default: '300' },
+    /** The worker is SIGKILLed once this share of wave 1's users is written (0: at the first). */
+    'kill-at': { type: 'string', default: '0.33' },
   },
 });
 const root = join(import.meta.dirname, '..');
@@ -245,8 +247,9 @@ if (burst > 0) {
   const wave2 = movers.slice(wave1.length);
   say(`burst: moving ${movers.length} people to "${target}" (wave 1: ${wave1.length})`);
   for (const id of wave1) personio.data.moveDepartment(id, target);
+  const killAt = Math.max(1, Math.floor(wave1.length * Number(values['kill-at'])));
   let doneAtKill = await moved(wave1);
-  while (doneAtKill === 0) {
+  while (doneAtKill < killAt) {
     await sleep(100);
     doneAtKill = await moved(wave1);
   }

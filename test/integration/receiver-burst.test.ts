@@ -221,5 +221,11 @@ test('a burst of changes survives a worker SIGKILL mid-apply and a receiver rest
   );
   step(`writes during the burst: ${JSON.stringify(delta)}`);
   assert.deepEqual(delta, { usersUpdated: movers.length });
+  // The restarted receiver's hand-offs: never more signals than webhooks it accepted.
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const accepted = Number(/outcome="accepted"\} (\d+)/.exec(metrics)?.[1]);
+  const signals = Number(/personio_webhook_signals_total (\d+)/.exec(metrics)?.[1]);
+  step(`restarted receiver: ${accepted} webhooks accepted in ${signals} signals`);
+  assert.ok(accepted >= 1 && signals >= 1 && signals <= accepted, metrics);
   await changes.terminate('test over');
 });
