@@ -11,7 +11,7 @@ import { ActivationTimeError, activationInstant, calendarDate } from '../domain/
 import { parseEmployee, type Employee } from '../domain/personio-record.js';
 import { required, type ImportDeps, type PersonioReader } from './deps.js';
 import { asActivity } from './failures.js';
-import { stateOf } from './plan-employee.js';
+import { stateOf } from '../domain/employee-plan.js';
 
 /** The defaults of the import input's `activation` (domain/import-input.ts). */
 export const DEFAULT_ACTIVATION_LOCAL_TIME = '09:00';

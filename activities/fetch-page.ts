@@ -6,17 +6,12 @@
  */
 import { DEFAULT_MAPPING, mappedCustomKeys } from '../domain/attribute-mapping.js';
 import { parseEmployee, type Employee } from '../domain/personio-record.js';
+import type { PageEmployee } from '../domain/employee-plan.js';
 import type { EmployeeResult } from '../domain/outcomes.js';
 import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
 
-export type PageEmployee = Omit<Employee, 'dynamic'> & {
-  /**
-   * The values of the `dynamic_<id>` attributes the mapping reads, by key. Absent in pages
-   * recorded before the mapping existed; empty with the default mapping.
-   */
-  custom?: Record<string, unknown>;
-};
+export type { PageEmployee } from '../domain/employee-plan.js';
 
 export interface FetchedPage {
   employees: PageEmployee[];

@@ -15,7 +15,7 @@ import {
   type EmployeePlan,
   type Match,
   type PlanRules,
-} from './plan-employee.js';
+} from '../domain/employee-plan.js';
 import type { DesiredFieldsOf } from './desired-fields.js';
 
 /** JumpCloud's page limit for a search. */
@@ -23,7 +23,7 @@ const LOOKUP_BATCH = 100;
 
 export interface PlannedEmployee {
   employee: PageEmployee;
-  plan: EmployeePlan;
+  plan: EmployeePlan<SystemUser>;
 }
 
 export async function planPageEmployees(
@@ -47,7 +47,7 @@ export async function planPageEmployees(
   );
   return employees.map((employee) => {
     const found = byId.get(String(employee.personioId))?.[0];
-    const match: Match = found
+    const match: Match<SystemUser> = found
       ? { user: found }
       : employee.email
         ? matchByEmail(employee.personioId, byEmail.get(employee.email.toLowerCase())?.[0] ?? null)
@@ -76,7 +76,7 @@ export async function lookUp(
 /** The import's groups this changed user leaves (ids), resolving old department groups by name. */
 export async function groupIdsToLeave(
   jumpcloud: JumpCloudClient,
-  plan: Extract<EmployeePlan, { kind: 'change' }>,
+  plan: Extract<EmployeePlan<SystemUser>, { kind: 'change' }>,
   employee: PageEmployee,
   rules: GroupRules,
 ): Promise<string[]> {

@@ -27,7 +27,7 @@ import { asActivity } from './failures.js';
 import { createFetchPageActivities, type FetchedPage, type PageEmployee } from './fetch-page.js';
 import { GroupMembers } from './group-members.js';
 import { activateAtFor, type ActivationSettings } from './activation-time-of.js';
-import { asValueChange, createdFieldNames, stateOf } from './plan-employee.js';
+import { asValueChange, createdFieldNames, stateOf } from '../domain/employee-plan.js';
 import { lookUp, membershipChanges, planPageEmployees, type PlannedEmployee } from './page-plan.js';
 import { baseUsername, usernameCandidate } from '../domain/username.js';
 

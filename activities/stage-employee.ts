@@ -26,7 +26,13 @@ import { desiredFieldsFor, type DesiredFieldsOf } from './desired-fields.js';
 import type { PageEmployee } from './fetch-page.js';
 import { groupIdsToLeave } from './page-plan.js';
 import { activateAtFor, type ActivationSettings } from './activation-time-of.js';
-import { createdFieldNames, matchByEmail, planEmployee, stateOf, type Match } from './plan-employee.js';
+import {
+  createdFieldNames,
+  matchByEmail,
+  planEmployee,
+  stateOf,
+  type Match,
+} from '../domain/employee-plan.js';
 
 export interface StageRequest {
   employee: PageEmployee;
@@ -176,7 +182,7 @@ export async function stage(
   }
 }
 
-async function findExisting(jumpcloud: JumpCloudClient, employee: PageEmployee): Promise<Match> {
+async function findExisting(jumpcloud: JumpCloudClient, employee: PageEmployee): Promise<Match<SystemUser>> {
   const byId = await jumpcloud.findUser('employeeIdentifier', String(employee.personioId));
   if (byId) return { user: byId };
   if (!employee.email) return { user: null };

@@ -1,31 +1,52 @@
 /**
- * What the import would do to one employee, decided from what Personio says and which
- * JumpCloud user matches, with no request of its own. stage() (one employee, as an activity)
- * and the page planner (a page at a time: the preview, the approval safeguards and a
- * re-run's fast path) both decide through this one function, so a preview shows exactly
- * what applying does.
+ * What the import does to one employee, decided from what Personio says and which JumpCloud
+ * user matches, with no request of its own: skip (and why), create (in which state), or change
+ * the matched user (the fields that differ, suspend, reactivate). Staging one employee
+ * (activities/stage-employee.ts) and planning a page (activities/page-plan.ts: the preview,
+ * the approval safeguards, a re-run's fast path) both decide through planEmployee, so a
+ * preview shows exactly what applying does. The status rules themselves: status-rules.ts.
+ * Deterministic and free of Node built-ins.
  */
-import type { SystemUser } from '../clients/jumpcloud.js';
-import type { DesiredUser } from '../domain/jumpcloud-fields.js';
-import type { FieldValueChange } from '../domain/outcomes.js';
-import { decideStatusAction, type CreateState, type JumpCloudUserState } from '../domain/status-rules.js';
-import { diffUser, textChanges, type FieldChange, type UserChange } from '../domain/user-diff.js';
-import type { PageEmployee } from './fetch-page.js';
+import type { DesiredUser } from './jumpcloud-fields.js';
+import type { FieldValueChange } from './outcomes.js';
+import type { Employee } from './personio-record.js';
+import { decideStatusAction, type CreateState, type JumpCloudUserState } from './status-rules.js';
+import { diffUser, textChanges, type FieldChange, type UserChange } from './user-diff.js';
+
+/** An employee as a page holds them (the mapped `dynamic_` values only, under `custom`). */
+export type PageEmployee = Omit<Employee, 'dynamic'> & {
+  /**
+   * The values of the `dynamic_<id>` attributes the mapping reads, by key. Absent in pages
+   * recorded before the mapping existed; empty with the default mapping.
+   */
+  custom?: Record<string, unknown>;
+};
+
+/**
+ * The facts of a JumpCloud user the decision reads (structural: the client's SystemUser is
+ * one; tests write them as plain objects). The managed fields are compared by name.
+ */
+export type JumpCloudUser = Readonly<Record<string, unknown>> & {
+  _id: string;
+  state?: JumpCloudUserState | undefined;
+  suspended?: boolean | undefined;
+  employeeIdentifier?: string | null | undefined;
+};
 
 /** The JumpCloud user an employee matches: by employeeIdentifier, else by email (adopted). */
-export type Match = { user: SystemUser | null } | { conflict: string };
+export type Match<U extends JumpCloudUser = JumpCloudUser> = { user: U | null } | { conflict: string };
 
 export interface PlanRules {
   createState: CreateState;
   allowReactivation: boolean;
 }
 
-export type EmployeePlan =
-  | { kind: 'skip'; reason: string; user: SystemUser | null }
+export type EmployeePlan<U extends JumpCloudUser = JumpCloudUser> =
+  | { kind: 'skip'; reason: string; user: U | null }
   | { kind: 'create'; state: CreateState; desired: DesiredUser }
   | {
       kind: 'change';
-      user: SystemUser;
+      user: U;
       outcome: 'updated' | 'unchanged' | 'suspended' | 'reactivated';
       changes: UserChange[];
       /** Old → new text per field (custom attributes one by one), for the report. */
@@ -36,12 +57,13 @@ export type EmployeePlan =
       leftDepartment: string | null;
     };
 
-export function planEmployee(
-  employee: PageEmployee,
-  match: Match,
+/** The decision for one employee: skip (why), create (in which state), or change their user. */
+export function planEmployee<U extends JumpCloudUser>(
+  employee: Pick<PageEmployee, 'status' | 'emailProblem'>,
+  match: Match<U>,
   desired: DesiredUser,
   rules: PlanRules,
-): EmployeePlan {
+): EmployeePlan<U> {
   if ('conflict' in match) return { kind: 'skip', reason: match.conflict, user: null };
   const existing = match.user;
   const decision = decideStatusAction(
@@ -91,7 +113,7 @@ export function planEmployee(
 }
 
 /** Matching by email, given the user found by it (if any): adopt it, or report whose it is. */
-export function matchByEmail(personioId: number, byEmail: SystemUser | null): Match {
+export function matchByEmail<U extends JumpCloudUser>(personioId: number, byEmail: U | null): Match<U> {
   if (!byEmail) return { user: null };
   const owner = byEmail.employeeIdentifier;
   if (owner && owner !== String(personioId)) {
@@ -102,7 +124,8 @@ export function matchByEmail(personioId: number, byEmail: SystemUser | null): Ma
   return { user: byEmail }; // a user created by hand before the import: adopt it
 }
 
-export function stateOf(user: SystemUser): JumpCloudUserState {
+/** A user's state; users written before JumpCloud had `state` say `suspended` only. */
+export function stateOf(user: Pick<JumpCloudUser, 'state' | 'suspended'>): JumpCloudUserState {
   if (user.state) return user.state;
   return user.suspended ? 'SUSPENDED' : 'ACTIVATED';
 }
