@@ -13,6 +13,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ImportDeps, SealKeys } from './deps.js';
+import { FORGED_STATE } from '../domain/failure-types.js';
 
 export interface StateSeal {
   keyId: string;
@@ -85,7 +86,7 @@ export function createCarriedStateActivities(deps: Partial<ImportDeps>) {
   const keys = () => {
     if (!deps.sealKeys)
       throw ApplicationFailure.create({
-        type: 'ForgedState',
+        type: FORGED_STATE,
         message:
           'this worker has no key to seal or check carried state; see the README’s Configuration section',
         nonRetryable: true,

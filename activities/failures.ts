@@ -10,12 +10,10 @@ import { withKeepAlive } from './heartbeat.js';
 import { ApiError } from '../clients/api-error.js';
 import { UNEXPECTED_ANSWER_ATTEMPTS, UnexpectedAnswer } from '../clients/unexpected-answer.js';
 
-/** Failure types the workflows' retry policies treat as final. */
-export const CREDENTIALS_REJECTED = 'CredentialsRejected';
-export const REQUEST_REJECTED = 'RequestRejected';
+import { CREDENTIALS_REJECTED, REQUEST_REJECTED, UNEXPECTED_ANSWER } from '../domain/failure-types.js';
 
-/** Failure type of an API answer of the wrong shape (clients/unexpected-answer.ts). */
-export const UNEXPECTED_ANSWER = 'UnexpectedAnswer';
+// The failure type names live in domain/failure-types.ts (shared with the workflows).
+export { CREDENTIALS_REJECTED, REQUEST_REJECTED, UNEXPECTED_ANSWER };
 
 export function toActivityFailure(err: unknown, attempt = 1): unknown {
   if (!(err instanceof ApiError)) return err;

@@ -6,7 +6,9 @@
  */
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
 
-export const FINAL_FAILURE_TYPES = ['CredentialsRejected', 'RequestRejected', 'InvalidImportInput'];
+import { FINAL_FAILURE_TYPES } from '../domain/failure-types.js';
+
+export { FINAL_FAILURE_TYPES };
 
 export const transientRetry: RetryPolicy = {
   initialInterval: '1s',

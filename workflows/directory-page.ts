@@ -45,6 +45,7 @@ import {
 import { pageProgressQuery, type PageReport } from './import-api.js';
 import type { PageRequest } from '../domain/page-request.js';
 import { pageActivityRequest, stagePage } from './page-staging.js';
+import { FORGED_STATE, PAGE_FAILED } from '../domain/failure-types.js';
 
 const { planPage, fetchAndSettlePage, linkManagersForPage } = proxyActivities<Activities>(shortCall);
 const { checkCarriedState } = proxyLocalActivities<Activities>(workerCheck);
@@ -67,7 +68,7 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
   });
   if (forged !== null)
     throw ApplicationFailure.create({
-      type: 'ForgedState',
+      type: FORGED_STATE,
       message: `Refused: ${forged}. Pages are read and started by an import only.`,
       nonRetryable: true,
     });
@@ -194,7 +195,7 @@ function rootCause(err: unknown): { type: string; message: string } {
   let cause: unknown = err;
   while (cause instanceof TemporalFailure && cause.cause) cause = cause.cause;
   return {
-    type: cause instanceof ApplicationFailure && cause.type ? cause.type : 'PageFailed',
+    type: cause instanceof ApplicationFailure && cause.type ? cause.type : PAGE_FAILED,
     message: cause instanceof Error ? cause.message : String(cause),
   };
 }

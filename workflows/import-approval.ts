@@ -25,6 +25,7 @@ import {
 import { deliver } from './import-notify.js';
 import type { ImportState } from './import-state.js';
 import { parseDuration } from './sync-window.js';
+import { APPROVAL_REFUSED } from '../domain/failure-types.js';
 
 const { digestPlan, verifyApproval } = proxyLocalActivities<Activities>(workerCheck);
 
@@ -63,10 +64,10 @@ export function handleDecisions(state: ImportState, publish: () => void): void {
         firstRunId: firstExecutionRunId,
       });
       if (!verdict.ok)
-        throw ApplicationFailure.create({ type: 'ApprovalRefused', message: `refused: ${verdict.reason}` });
+        throw ApplicationFailure.create({ type: APPROVAL_REFUSED, message: `refused: ${verdict.reason}` });
       if (state.approval!.decision !== null)
         throw ApplicationFailure.create({
-          type: 'ApprovalRefused',
+          type: APPROVAL_REFUSED,
           message: 'refused: this import was decided meanwhile',
         });
       ({ name: by, keyId } = verdict);

@@ -39,6 +39,7 @@ import { applyHeldPages, linkHeldManagers, pageIdleTimeoutMs, planHeldPages } fr
 import { linkManagers, planPages, stagePages } from './page-children.js';
 import { groupPlanOf, groupRules } from './page-window.js';
 import { resolveSyncWindow } from './sync-window.js';
+import { FORGED_STATE, INVALID_IMPORT_INPUT } from '../domain/failure-types.js';
 
 const { checkCredentials } = proxyActivities<Activities>(credentialCheck);
 const { checkImportInput, sealCarriedState, checkCarriedState } =
@@ -226,7 +227,7 @@ export async function importEmployees(
 
 function forgedState(why: string): ApplicationFailure {
   return ApplicationFailure.create({
-    type: 'ForgedState',
+    type: FORGED_STATE,
     message: `Refused: ${why}. Start an import with its input only.`,
     nonRetryable: true,
   });
@@ -246,7 +247,7 @@ function invalidInput(all: InputProblem[]): ApplicationFailure {
   const problems = all.slice(0, 20);
   const more = all.length > problems.length ? `; and ${all.length - problems.length} more problems` : '';
   return ApplicationFailure.create({
-    type: 'InvalidImportInput',
+    type: INVALID_IMPORT_INPUT,
     message: `The import input is invalid: ${problems.map((p) => p.message).join('; ')}${more}`,
     nonRetryable: true,
     details: [problems],

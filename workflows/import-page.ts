@@ -12,6 +12,7 @@ import { shortCall } from './activity-options.js';
 import { pageProgressQuery, type PageReport } from './import-api.js';
 import type { PageRequest } from '../domain/page-request.js';
 import { pageActivityRequest, stagePage } from './page-staging.js';
+import { FORGED_STATE } from '../domain/failure-types.js';
 
 const { fetchEmployeePage, fetchAndSettlePage, planPage } = proxyActivities<Activities>(shortCall);
 
@@ -21,7 +22,7 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
   const { parent, workflowId } = workflowInfo();
   if (!parent || !workflowId.startsWith(`${parent.workflowId}/`))
     throw ApplicationFailure.create({
-      type: 'ForgedState',
+      type: FORGED_STATE,
       message: 'Refused: a page runs only as a child of its import (start importEmployees instead)',
       nonRetryable: true,
     });

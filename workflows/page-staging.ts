@@ -14,6 +14,7 @@ import { groupIdsFor } from '../domain/page-groups.js';
 import type { PageRequest } from '../domain/page-request.js';
 import { cancelActivationTimer, ensureActivationTimer } from './activation-timers.js';
 import { shortCall } from './activity-options.js';
+import { REQUEST_REJECTED } from '../domain/failure-types.js';
 
 const { stageEmployee } = proxyActivities<Activities>(shortCall);
 
@@ -110,7 +111,7 @@ async function stageOne(
     // JumpCloud refused this one user (a validation error): report it and carry on.
     // Rejected credentials end the whole import instead.
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === 'RequestRejected') {
+    if (cause instanceof ApplicationFailure && cause.type === REQUEST_REJECTED) {
       log.warn('employee failed', { personioId: employee.personioId });
       return { personioId: employee.personioId, outcome: 'failed', reason: cause.message };
     }

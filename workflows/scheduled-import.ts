@@ -17,6 +17,7 @@ import { parseImportInput } from '../domain/import-input.js';
 import { importWorkflowId, type ImportReport } from './import-api.js';
 import { importEmployees } from './import-employees.js';
 import { resolveSyncWindow } from './sync-window.js';
+import { INVALID_IMPORT_INPUT } from '../domain/failure-types.js';
 
 /** What a scheduled run returns: the import's report, or why it was skipped. */
 export type ScheduledImportResult =
@@ -28,7 +29,7 @@ export async function scheduledImport(rawInput?: unknown): Promise<ScheduledImpo
   const parsed = parseImportInput(rawInput);
   if (!parsed.ok) {
     throw ApplicationFailure.create({
-      type: 'InvalidImportInput',
+      type: INVALID_IMPORT_INPUT,
       message: `The import input is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`,
       nonRetryable: true,
     });
