@@ -4,17 +4,13 @@
  */
 import type { WorkerOptions } from '@temporalio/worker';
 import { createImportDeps } from '../../worker/import-deps.js';
+import { SANDBOX_JUMPCLOUD_API_KEY, type JumpCloudSandboxOptions } from '../../sandbox/jumpcloud/server.js';
 import {
-  createJumpCloudSandbox,
-  SANDBOX_JUMPCLOUD_API_KEY,
-  type JumpCloudSandboxOptions,
-} from '../../sandbox/jumpcloud/server.js';
-import {
-  createPersonioSandbox,
   SANDBOX_CLIENT_ID,
   SANDBOX_CLIENT_SECRET,
   type PersonioSandboxOptions,
 } from '../../sandbox/personio/server.js';
+import { startSandboxes } from './sandboxes.js';
 import type { NotifySettings, WorkerTuning } from '../../config/env.js';
 import type { ImportDeps } from '../../activities/deps.js';
 import type { AttributeMapping } from '../../domain/attribute-mapping.js';
@@ -50,14 +46,7 @@ export async function startImportEnv(
   options: ImportEnvOptions = {},
 ) {
   const testName = test.name;
-  const personio = createPersonioSandbox({ employees: 50, seed: 7, ...options.personio });
-  const jumpcloud = createJumpCloudSandbox(options.jumpcloud);
-  await personio.listen(0);
-  await jumpcloud.listen(0);
-  const close = async () => {
-    await personio.close();
-    await jumpcloud.close();
-  };
+  const { personio, jumpcloud, close } = await startSandboxes(options);
   test.after(close);
   const tuning: WorkerTuning = {
     maxConcurrentActivities: 16,

@@ -6,22 +6,15 @@
  * lines, the sandbox's state.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { dataConverterFor } from '../../codec/data-converter.js';
 import { parseKeyRing } from '../../codec/keys.js';
-import {
-  createJumpCloudSandbox,
-  SANDBOX_JUMPCLOUD_API_KEY,
-  type JumpCloudSandboxOptions,
-} from '../../sandbox/jumpcloud/server.js';
-import {
-  createPersonioSandbox,
-  SANDBOX_CLIENT_ID,
-  SANDBOX_CLIENT_SECRET,
-  type PersonioSandboxOptions,
-} from '../../sandbox/personio/server.js';
+import { SANDBOX_JUMPCLOUD_API_KEY } from '../../sandbox/jumpcloud/server.js';
+import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from '../../sandbox/personio/server.js';
+import { startSandboxes, type SandboxOptions } from './sandboxes.js';
 import { importWorkflowId } from '../../workflows/import-api.js';
 import { approverFiles } from './approvers.js';
 import { taskQueueFor, testTemporal } from './temporal.js';
@@ -31,6 +24,8 @@ export interface CliRun {
   code: number | null;
   /** stdout and stderr, in order. */
   output: string;
+  /** The same as output (the name test/security uses). */
+  out: string;
   stdout: string;
 }
 
@@ -58,54 +53,79 @@ export async function usersByPersonioId(url: string): Promise<Map<number, Sandbo
   return new Map(users.filter((u) => u.employeeIdentifier).map((u) => [Number(u.employeeIdentifier), u]));
 }
 
-export interface RealProcessesOptions {
-  personio?: PersonioSandboxOptions;
-  jumpcloud?: JumpCloudSandboxOptions;
-  /** More variables for the worker (tuning, mapping file, …). */
-  workerEnv?: Record<string, string>;
+export interface ProjectOptions extends SandboxOptions {
+  /** More variables for the worker (tuning, mapping file, …); a function gets the test's directory. */
+  workerEnv?: Record<string, string> | ((dir: string) => Record<string, string>);
+  /**
+   * The secrets (payload keys, API credentials) as `*_FILE` variables naming files in the
+   * test's directory, instead of the plain variables.
+   */
+  secretsInFiles?: boolean;
+  /**
+   * Test approvers (APPROVER_KEYS_FILE) and a policy that lets inputs switch the safeguards
+   * off (IMPORT_POLICY_FILE). Default true; test/security checks the strict defaults (false).
+   */
+  testPolicy?: boolean;
   /** Start no worker (a test starts its own, or wants none). */
   noWorker?: boolean;
 }
 
-export async function startRealProcesses(
-  test: { name: string; after(fn: () => Promise<void>): void },
-  options: RealProcessesOptions = {},
-) {
-  const personio = createPersonioSandbox({ employees: 50, seed: 7, ...options.personio });
-  const jumpcloud = createJumpCloudSandbox(options.jumpcloud);
-  await personio.listen(0);
-  await jumpcloud.listen(0);
+/**
+ * The one setup of the project's processes for tests: both sandboxes on loopback, the
+ * variables every process gets (Temporal, task queue, payload keys), the worker's own (API
+ * base URLs and credentials), a worker process that polls, and the CLI. `close()` stops every
+ * process it started and both sandboxes; startRealProcesses ties that to the test's end.
+ */
+export async function startProject(name: string, options: ProjectOptions = {}) {
+  const sandboxes = await startSandboxes(options);
+  const { personio, jumpcloud } = sandboxes;
   const { address, connection } = await testTemporal();
-  const taskQueue = taskQueueFor(test.name);
+  const taskQueue = taskQueueFor(name);
+  const dir = mkdtempSync(join(tmpdir(), 'project-'));
+  /** Writes a file in the test's directory (owner-only: it may hold a secret); returns its path. */
+  const file = (fileName: string, content: string) => {
+    const path = join(dir, fileName);
+    writeFileSync(path, content, { mode: 0o600 });
+    return path;
+  };
   const payloadKeys = `test:${randomBytes(32).toString('base64')}`;
+  /** A secret as the variable itself, or as VARIABLE_FILE naming a file that holds it. */
+  const secret = (variable: string, value: string): Record<string, string> =>
+    options.secretsInFiles
+      ? { [`${variable}_FILE`]: file(variable.toLowerCase(), `${value}\n`) }
+      : { [variable]: value };
   /** What every process of the project gets (README, Configuration). */
   const common: Record<string, string> = {
     TEMPORAL_ADDRESS: address,
     TEMPORAL_TASK_QUEUE: taskQueue,
-    PAYLOAD_KEYS: payloadKeys,
+    ...secret('PAYLOAD_KEYS', payloadKeys),
   };
+  const approvers = approverFiles();
   // Approvers (APPROVER_KEYS_FILE; `--key approverKey(name)` for the CLI), and a policy that
   // lets inputs switch the safeguards off (test/security checks the strict default).
-  const approvers = approverFiles();
-  const policyFile = join(dirname(approvers.keysFile), 'policy.json');
-  writeFileSync(policyFile, JSON.stringify({ safeguards: null }));
+  const testPolicy: Record<string, string> =
+    options.testPolicy === false
+      ? {}
+      : {
+          APPROVER_KEYS_FILE: approvers.keysFile,
+          IMPORT_POLICY_FILE: file('policy.json', JSON.stringify({ safeguards: null })),
+        };
+  const extra = typeof options.workerEnv === 'function' ? options.workerEnv(dir) : (options.workerEnv ?? {});
   const workerEnv: Record<string, string> = {
     ...common,
-    APPROVER_KEYS_FILE: approvers.keysFile,
-    IMPORT_POLICY_FILE: policyFile,
+    ...testPolicy,
     PERSONIO_BASE_URL: personio.url,
-    PERSONIO_CLIENT_ID: SANDBOX_CLIENT_ID,
-    PERSONIO_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
+    ...secret('PERSONIO_CLIENT_ID', SANDBOX_CLIENT_ID),
+    ...secret('PERSONIO_CLIENT_SECRET', options.personio?.clientSecret ?? SANDBOX_CLIENT_SECRET),
     JUMPCLOUD_BASE_URL: jumpcloud.url,
-    JUMPCLOUD_API_KEY: SANDBOX_JUMPCLOUD_API_KEY,
-    ...options.workerEnv,
+    ...secret('JUMPCLOUD_API_KEY', options.jumpcloud?.apiKey ?? SANDBOX_JUMPCLOUD_API_KEY),
+    ...extra,
   };
   const processes: ProcessHandle[] = [];
-  test.after(async () => {
+  async function close() {
     for (const p of processes) await p.stop('SIGKILL');
-    await personio.close();
-    await jumpcloud.close();
-  });
+    await sandboxes.close();
+  }
 
   /** A worker process; resolves once it polls. */
   async function startWorker(env: Record<string, string> = {}): Promise<ProcessHandle> {
@@ -114,7 +134,12 @@ export async function startRealProcesses(
     await worker.waitFor(/worker started/, 120_000);
     return worker;
   }
-  const worker = options.noWorker ? null : await startWorker();
+  const worker = options.noWorker
+    ? null
+    : await startWorker().catch(async (err: unknown) => {
+        await close();
+        throw err;
+      });
 
   /** Starts a CLI command and returns at once (for commands that wait: `import`). */
   function startCli(args: string[], env: Record<string, string> = {}): ProcessHandle {
@@ -126,7 +151,7 @@ export async function startRealProcesses(
   async function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
     const p = startCli(args, env);
     const code = await p.exited;
-    return { code, output: p.output.join('\n'), stdout: p.stdout.join('\n') };
+    return { code, output: p.output.join('\n'), out: p.output.join('\n'), stdout: p.stdout.join('\n') };
   }
 
   /** A client that reads what the processes write (same keys). */
@@ -140,6 +165,9 @@ export async function startRealProcesses(
     jumpcloud,
     taskQueue,
     address,
+    /** The test's own directory (files it names: inputs, plans, keys). */
+    dir,
+    file,
     common,
     workerEnv,
     worker,
@@ -152,7 +180,18 @@ export async function startRealProcesses(
     /** The id `import` uses by default: one per task queue. */
     workflowId: importWorkflowId(taskQueue),
     processes,
+    close,
   };
 }
 
-export type RealProcesses = Awaited<ReturnType<typeof startRealProcesses>>;
+/** startProject for one test (its `t`): everything stops when that test ends. */
+export async function startRealProcesses(
+  test: { name: string; after(fn: () => Promise<void>): void },
+  options: ProjectOptions = {},
+) {
+  const project = await startProject(test.name, options);
+  test.after(project.close);
+  return project;
+}
+
+export type RealProcesses = Awaited<ReturnType<typeof startProject>>;

@@ -3,20 +3,10 @@
  * sandboxes and a loopback webhook sink, configured with the documented variables, and the
  * real CLI (`client/cli.ts`) to act on it, as an attacker with access to the namespace would.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createJumpCloudSandbox, SANDBOX_JUMPCLOUD_API_KEY } from '../../sandbox/jumpcloud/server.js';
-import {
-  createPersonioSandbox,
-  SANDBOX_CLIENT_ID,
-  SANDBOX_CLIENT_SECRET,
-  type PersonioSandboxOptions,
-} from '../../sandbox/personio/server.js';
-import { taskQueueFor, testTemporal } from './temporal.js';
-import { runProject, type ProcessHandle } from './worker-process.js';
+import type { PersonioSandboxOptions } from '../../sandbox/personio/server.js';
+import { startProject, type RealProcesses } from './real-processes.js';
+import type { ProcessHandle } from './worker-process.js';
 
 export interface Sink {
   url: string;
@@ -49,8 +39,8 @@ export async function httpSink(): Promise<Sink> {
 }
 
 export interface SecurityEnv {
-  personio: ReturnType<typeof createPersonioSandbox>;
-  jumpcloud: ReturnType<typeof createJumpCloudSandbox>;
+  personio: RealProcesses['personio'];
+  jumpcloud: RealProcesses['jumpcloud'];
   taskQueue: string;
   dir: string;
   /** The environment the worker and the CLI share (Temporal, payload keys). */
@@ -65,7 +55,10 @@ export interface SecurityEnv {
   close(): Promise<void>;
 }
 
-/** Starts the sandboxes and a worker process with `workerEnv` added to the usual variables. */
+/**
+ * The project's processes (test/helpers/real-processes.ts startProject) with the strict
+ * defaults: no test policy or approvers unless `workerEnv` names them.
+ */
 export async function startSecurityEnv(
   name: string,
   options: {
@@ -74,52 +67,10 @@ export async function startSecurityEnv(
     workerEnv?: Record<string, string> | ((dir: string) => Record<string, string>);
   } = {},
 ): Promise<SecurityEnv> {
-  const personio = createPersonioSandbox({ employees: 30, seed: 5, ...options.personio });
-  const jumpcloud = createJumpCloudSandbox();
-  await personio.listen(0);
-  await jumpcloud.listen(0);
-  const dir = mkdtempSync(join(tmpdir(), 'security-'));
-  const { address } = await testTemporal();
-  const taskQueue = taskQueueFor(name);
-  const common = {
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    PAYLOAD_KEYS: `test:${randomBytes(32).toString('base64')}`,
-  };
-  const extra = typeof options.workerEnv === 'function' ? options.workerEnv(dir) : (options.workerEnv ?? {});
-  const workerEnv = {
-    ...common,
-    PERSONIO_BASE_URL: personio.url,
-    PERSONIO_CLIENT_ID: SANDBOX_CLIENT_ID,
-    PERSONIO_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
-    JUMPCLOUD_BASE_URL: jumpcloud.url,
-    JUMPCLOUD_API_KEY: SANDBOX_JUMPCLOUD_API_KEY,
-    ...extra,
-  };
-  const worker = runProject('worker/main.ts', [], workerEnv);
-  await worker.waitFor(/worker started/);
-  return {
-    personio,
-    jumpcloud,
-    taskQueue,
-    dir,
-    common,
-    workerEnv,
-    worker,
-    async cli(args, env = {}) {
-      const cli = runProject('client/cli.ts', args, { ...common, ...env });
-      const code = await cli.exited;
-      return { code, out: cli.output.join('\n') };
-    },
-    file(fileName, content) {
-      const path = join(dir, fileName);
-      writeFileSync(path, content);
-      return path;
-    },
-    async close() {
-      await worker.stop();
-      await personio.close();
-      await jumpcloud.close();
-    },
-  };
+  const project = await startProject(name, {
+    personio: { employees: 30, seed: 5, ...options.personio },
+    testPolicy: false,
+    ...(options.workerEnv ? { workerEnv: options.workerEnv } : {}),
+  });
+  return { ...project, worker: project.worker! };
 }

@@ -8,17 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from '../../local-temporal/dev-server.js';
-import { createJumpCloudSandbox } from '../../sandbox/jumpcloud/server.js';
-import { createPersonioSandbox, SANDBOX_CLIENT_ID } from '../../sandbox/personio/server.js';
-import { taskQueueFor, testTemporal } from '../helpers/temporal.js';
-import { runProject, type ProcessHandle } from '../helpers/worker-process.js';
+import { startProject, type RealProcesses } from '../helpers/real-processes.js';
 
 /** Watches a sandbox from its side: requests in flight at once, arrival times, a header. */
 function observe(
@@ -58,10 +54,6 @@ describe('documented flags and variables, through the real processes', () => {
   const orgId = '5f1b2c3d4e5f6a7b8c9d0e1f';
   const secret = `secret-${randomBytes(6).toString('hex')}`;
   const apiKey = `key-${randomBytes(6).toString('hex')}`;
-  const personio = createPersonioSandbox({ employees: 30, seed: 41, clientSecret: secret });
-  const jumpcloud = createJumpCloudSandbox({ apiKey, orgId });
-  const personioSeen = observe(personio.app, 'x-personio-app-id');
-  const jumpcloudSeen = observe(jumpcloud.app);
   const mails: string[] = [];
   const smtp = new SMTPServer({
     authOptional: true,
@@ -84,65 +76,77 @@ describe('documented flags and variables, through the real processes', () => {
       res.writeHead(200).end('ok');
     });
   });
-  const dir = mkdtempSync(join(tmpdir(), 'cli-flags-'));
+  let env: RealProcesses;
+  let personio: RealProcesses['personio'];
+  let jumpcloud: RealProcesses['jumpcloud'];
+  let dir: string;
   let common: Record<string, string>;
-  let worker: ProcessHandle;
+  let personioSeen: ReturnType<typeof observe>;
+  let jumpcloudSeen: ReturnType<typeof observe>;
 
   async function cli(args: string[], extra: Record<string, string> = {}) {
-    const run = runProject('client/cli.ts', args, { ...common, ...extra });
+    const run = env.startCli(args, extra);
     const code = await run.exited;
     return { code, out: run.output.join('\n'), stdout: run.output };
   }
 
   before(async () => {
-    await personio.listen(0);
-    await jumpcloud.listen(0);
     const smtpPort = await freePort();
     await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
     const hookPort = await freePort();
     await new Promise<void>((resolve) => hook.listen(hookPort, '127.0.0.1', resolve));
-    const { address } = await testTemporal();
-    const file = (name: string, text: string) => {
-      writeFileSync(join(dir, name), `${text}\n`, { mode: 0o600 });
-      return join(dir, name);
-    };
-    common = {
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_TASK_QUEUE: taskQueueFor('cli-flags'),
-      PAYLOAD_KEYS_FILE: file('keys', `k1:${randomBytes(32).toString('base64')}`),
-    };
-    worker = runProject('worker/main.ts', [], {
-      ...common,
-      PERSONIO_BASE_URL: personio.url,
-      PERSONIO_CLIENT_ID_FILE: file('personio-id', SANDBOX_CLIENT_ID),
-      PERSONIO_CLIENT_SECRET_FILE: file('personio-secret', secret),
-      PERSONIO_APP_ID: 'FLAGS_TEST_APP',
-      JUMPCLOUD_BASE_URL: jumpcloud.url,
-      JUMPCLOUD_API_KEY_FILE: file('jumpcloud-key', apiKey),
-      JUMPCLOUD_ORG_ID: orgId,
-      JUMPCLOUD_MAX_CONCURRENCY: '2',
-      JUMPCLOUD_REQUESTS_PER_SECOND: '25',
-      PERSONIO_MAX_CONCURRENCY: '1',
-      PERSONIO_REQUESTS_PER_SECOND: '5',
-      WORKER_MAX_CONCURRENT_ACTIVITIES: '4',
-      SMTP_URL_FILE: file('smtp', `smtp://127.0.0.1:${smtpPort}`),
-      NOTIFY_FROM: 'Flags Test <flags@example.test>',
-      NOTIFY_WEBHOOK_URL_FILE: file('webhook', `http://127.0.0.1:${hookPort}/hooks/flags`),
-      IMPORT_POLICY_FILE: file(
-        'policy.json',
-        JSON.stringify({
-          notify: { emailDomains: ['example.test'] },
-          groups: { allEmployeesGroups: ['Personio Import', 'Flags Everyone'] },
-        }),
-      ),
+    // Every secret as a *_FILE variable (PAYLOAD_KEYS_FILE, PERSONIO_CLIENT_ID_FILE,
+    // PERSONIO_CLIENT_SECRET_FILE, JUMPCLOUD_API_KEY_FILE, and the two below).
+    env = await startProject('cli-flags', {
+      personio: { employees: 30, seed: 41, clientSecret: secret },
+      jumpcloud: { apiKey, orgId },
+      beforeListen: (sandboxes) => {
+        personioSeen = observe(sandboxes.personio.app, 'x-personio-app-id');
+        jumpcloudSeen = observe(sandboxes.jumpcloud.app);
+      },
+      secretsInFiles: true,
+      testPolicy: false,
+      workerEnv: (folder) => {
+        const file = (name: string, text: string) => {
+          writeFileSync(join(folder, name), `${text}\n`, { mode: 0o600 });
+          return join(folder, name);
+        };
+        return {
+          PERSONIO_APP_ID: 'FLAGS_TEST_APP',
+          JUMPCLOUD_ORG_ID: orgId,
+          JUMPCLOUD_MAX_CONCURRENCY: '2',
+          JUMPCLOUD_REQUESTS_PER_SECOND: '25',
+          PERSONIO_MAX_CONCURRENCY: '1',
+          PERSONIO_REQUESTS_PER_SECOND: '5',
+          WORKER_MAX_CONCURRENT_ACTIVITIES: '4',
+          SMTP_URL_FILE: file('smtp', `smtp://127.0.0.1:${smtpPort}`),
+          NOTIFY_FROM: 'Flags Test <flags@example.test>',
+          NOTIFY_WEBHOOK_URL_FILE: file('webhook', `http://127.0.0.1:${hookPort}/hooks/flags`),
+          IMPORT_POLICY_FILE: file(
+            'policy.json',
+            JSON.stringify({
+              notify: { emailDomains: ['example.test'] },
+              groups: { allEmployeesGroups: ['Personio Import', 'Flags Everyone'] },
+            }),
+          ),
+        };
+      },
     });
-    await worker.waitFor(/worker started/);
+    ({ personio, jumpcloud, dir, common } = env);
+    for (const variable of [
+      'PAYLOAD_KEYS',
+      'PERSONIO_CLIENT_ID',
+      'PERSONIO_CLIENT_SECRET',
+      'JUMPCLOUD_API_KEY',
+    ])
+      assert.ok(
+        env.workerEnv[`${variable}_FILE`] && !(variable in env.workerEnv),
+        `the worker gets ${variable}_FILE only`,
+      );
   });
 
   after(async () => {
-    await worker?.stop();
-    await personio.close();
-    await jumpcloud.close();
+    await env?.close();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
     await new Promise<void>((resolve) => hook.close(() => resolve()));
   });
