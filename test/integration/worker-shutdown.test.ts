@@ -7,6 +7,7 @@
  * completed what, and when), the processes' exit codes and lines, JumpCloud's side.
  */
 import assert from 'node:assert/strict';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { test } from 'node:test';
 import type { Client } from '@temporalio/client';
@@ -41,9 +42,23 @@ test('SIGTERM with activities running: they finish within WORKER_SHUTDOWN_GRACE,
   const employees = 60;
   // Slow JumpCloud answers: each staging activity takes seconds, so several are mid-way
   // whenever the SIGTERM comes.
+  // JumpCloud's side: the requests in flight, and those answered.
+  const inFlight = new Set<object>();
+  const answered = new WeakSet<object>();
   const env = await startRealProcesses(t, {
     personio: { employees, seed: 83 },
     jumpcloud: { faults: { latencyMs: 400 } },
+    // On the HTTP server itself: Fastify hooks would run after the sandbox's latency.
+    beforeListen: ({ jumpcloud }) => {
+      jumpcloud.app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        if (req.url?.startsWith('/_sandbox')) return;
+        inFlight.add(req);
+        res.on('finish', () => {
+          inFlight.delete(req);
+          answered.add(req);
+        });
+      });
+    },
     workerEnv: { WORKER_SHUTDOWN_GRACE: '90s', WORKER_MAX_CONCURRENT_ACTIVITIES: '8' },
   });
   const first = env.worker!;
@@ -51,13 +66,15 @@ test('SIGTERM with activities running: they finish within WORKER_SHUTDOWN_GRACE,
   const firstIdentity = `${first.pid}@${hostname()}`;
   const importing = env.startCli(['import', '--page-size', '20', '--notify', 'never']);
 
-  // Activities are running: users are being written.
+  // Activities are running: users are being written, and requests are in flight right now.
   await until(
-    'users being written',
-    async () => ((await jumpcloudState(env.jumpcloud.url)).users.length >= 5 ? true : undefined),
+    'users being written, with requests in flight',
+    async () =>
+      (await jumpcloudState(env.jumpcloud.url)).users.length >= 5 && inFlight.size > 0 ? true : undefined,
     180_000,
   );
   const sigtermAt = Date.now();
+  const cut = [...inFlight];
   process.kill(first.pid, 'SIGTERM');
   const code = await within(180_000, 'the first worker to exit after SIGTERM', first.exited);
   assert.equal(code, 0, first.output.slice(-20).join('\n'));
@@ -66,6 +83,10 @@ test('SIGTERM with activities running: they finish within WORKER_SHUTDOWN_GRACE,
     'the worker says it stopped (after its activities)',
   );
   assert.equal(importing.proc.exitCode, null, 'the import is not finished: it waits for a worker');
+  assert.ok(
+    cut.every((request) => answered.has(request)),
+    'every JumpCloud request in flight at the SIGTERM was answered before the worker exited',
+  );
 
   // What the first worker was running when told to stop, it finished (after the SIGTERM).
   const afterFirst = await eventsOfRun(env.client, env.workflowId);
