@@ -27,6 +27,9 @@ export interface SharedBudget {
   reserve(rules: readonly RateRule[]): Promise<number>;
 }
 
+/** Tokens left at which requests start waiting for the bucket to refill (≥ requests in flight). */
+const LOW_TOKENS = 4;
+
 /** A little room for network jitter: the server may count a request later than we sent it. */
 const WINDOW_MARGIN = 1.02;
 const WINDOW_MARGIN_MS = 20;
@@ -111,7 +114,9 @@ export class RateLimiter {
    */
   observe(headers: Record<string, string | string[] | undefined>): void {
     const remaining = numberHeader(headers['x-ratelimit-remaining']);
-    if (remaining === undefined || remaining > 0) return;
+    // Plenty left: no wait. A few left (no more than may already be in flight): from here on,
+    // one request per replenished token, so the ones in flight do not run the bucket dry.
+    if (remaining === undefined || remaining > LOW_TOKENS) return;
     const perSecond = numberHeader(headers['x-ratelimit-replenish-rate']);
     this.pausedUntil = Math.max(
       this.pausedUntil,

@@ -57,14 +57,18 @@ describe('RateLimiter', () => {
     assert.deepEqual(limiter.stats().pauses, 1);
   });
 
-  it('follows x-ratelimit headers: no tokens left means wait for the next one', async () => {
+  it('follows x-ratelimit headers: with few tokens left, one request per replenished token', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter([], clock.now, clock.sleep);
+    limiter.observe({ 'x-ratelimit-remaining': '30', 'x-ratelimit-replenish-rate': '2' });
+    assert.equal(await limiter.acquire(), 0, 'plenty of tokens left: no wait');
     limiter.observe({ 'x-ratelimit-remaining': '3', 'x-ratelimit-replenish-rate': '2' });
-    assert.equal(await limiter.acquire(), 0, 'tokens left: no wait');
+    await limiter.acquire();
+    assert.ok(clock.now() >= 500, 'a few left (as many as may be in flight): waited for one token at 2/s');
+    const before = clock.now();
     limiter.observe({ 'x-ratelimit-remaining': '0', 'x-ratelimit-replenish-rate': '2' });
     await limiter.acquire();
-    assert.ok(clock.now() >= 500, 'waited for one token at 2/s');
+    assert.ok(clock.now() - before >= 500, 'none left: waited for the next one');
   });
 
   it('grants in the order asked, however many ask at once', async () => {
