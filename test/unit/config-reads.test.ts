@@ -27,14 +27,11 @@ const processCode = [
  * or env.X / env['X'] (how the loaders read the environment they are given).
  */
 const READS = /process\.env(?:\.[A-Za-z_]|\[|\?\.)|=\s*process\.env\s*;|\benv(?:\?)?(?:\.[A-Z]|\[['"][A-Z])/;
-/** Files still reading their own settings, and why. */
-const NOT_YET: Record<string, string> = {};
 
 function tsFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
-    .map((f) => join(dir, f))
-    .filter((f) => !(f in NOT_YET));
+    .map((f) => join(dir, f));
 }
 
 function readsOutsideConfig(): string[] {
