@@ -9,6 +9,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsOfJSONResponseBody } from 'got';
 import PQueue from 'p-queue';
 import { ApiError, kindForStatus, parseRetryAfter, type ApiSystem } from './api-error.js';
+import { Context } from '@temporalio/activity';
 import { perSecondRules, RateLimiter, type RateRule, type SharedBudget } from './rate-limiter.js';
 
 export interface HttpSettings {
@@ -36,6 +37,18 @@ export interface JsonResponse<T> {
 export interface HttpStats {
   requests: number;
   byStatus: Map<number, number>;
+}
+
+/**
+ * The running activity's cancellation, when there is one: a request in flight is aborted with
+ * it, so a stopped import or a worker past its WORKER_SHUTDOWN_GRACE does not wait on the API.
+ */
+function activityCancellation(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined; // Not in an activity (the CLI's checks, the benchmark's plain loop).
+  }
 }
 
 /** Told about every request; used for metrics. */
@@ -130,6 +143,7 @@ export class HttpClient {
     path: string,
     options: OptionsOfJSONResponseBody,
   ): Promise<JsonResponse<T>> {
+    const cancelled = activityCancellation();
     const queuedAt = performance.now();
     let started = queuedAt;
     const response = await this.queue.add(async () => {
@@ -142,10 +156,14 @@ export class HttpClient {
       try {
         return await this.got<T>(path.replace(/^\//, ''), {
           ...options,
+          ...(cancelled ? { signal: cancelled } : {}),
           isStream: false,
           resolveBodyOnly: false,
         });
       } catch (err) {
+        // The activity was cancelled (its import stopped, or the worker's shutdown grace ran
+        // out): the request is abandoned, not retried; Temporal hands the work to another try.
+        if (cancelled?.aborted) throw cancelled.reason ?? err;
         this.observe.request(this.system, 'network', performance.now() - started);
         throw this.networkError(describe, err);
       }

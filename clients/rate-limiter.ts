@@ -30,9 +30,13 @@ export interface SharedBudget {
 /** Tokens left at which requests start waiting for the bucket to refill (≥ requests in flight). */
 const LOW_TOKENS = 4;
 
-/** A little room for network jitter: the server may count a request later than we sent it. */
-const WINDOW_MARGIN = 1.02;
-const WINDOW_MARGIN_MS = 20;
+/**
+ * Room for network jitter: the server counts a request when it arrives, and two requests sent
+ * a window apart can arrive closer than that (workload E, 50 ± 20 ms: 2 of 200 re-run reads
+ * were refused with a 2 % + 20 ms margin). A window is counted 5 % + 50 ms longer.
+ */
+const WINDOW_MARGIN = 1.05;
+const WINDOW_MARGIN_MS = 50;
 
 export class RateLimiter {
   private readonly logs: { rule: RateRule; times: number[] }[];

@@ -135,3 +135,57 @@ test('SIGTERM with activities running: they finish within WORKER_SHUTDOWN_GRACE,
   const memberships = state.groups.reduce((n, g) => n + g.members.length, 0);
   assert.equal(writes.membersAdded, memberships, 'no membership added twice');
 });
+
+test('past WORKER_SHUTDOWN_GRACE, requests still in flight are abandoned: the worker exits, the run finishes elsewhere, nothing is written twice', async (t) => {
+  const employees = 40;
+  const held = new Set<object>();
+  const answered = new WeakSet<object>();
+  let stalling = false;
+  const env = await startRealProcesses(t, {
+    personio: { employees, seed: 84 },
+    jumpcloud: { faults: { latencyMs: 200 } },
+    beforeListen: ({ jumpcloud }) => {
+      jumpcloud.app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        if (req.url?.startsWith('/_sandbox')) return;
+        if (stalling) held.add(req);
+        res.on('finish', () => answered.add(req));
+      });
+    },
+    workerEnv: { WORKER_SHUTDOWN_GRACE: '2s', WORKER_MAX_CONCURRENT_ACTIVITIES: '8' },
+  });
+  const first = env.worker!;
+  const importing = env.startCli(['import', '--page-size', '20', '--notify', 'never']);
+  await until(
+    'users being written',
+    async () => ((await jumpcloudState(env.jumpcloud.url)).users.length >= 3 ? true : undefined),
+    180_000,
+  );
+  // JumpCloud stops answering for 30 s (far past the 2 s grace; short enough that the held
+  // requests are done when the test ends): the worker's activities hang on it.
+  stalling = true;
+  env.jumpcloud.faults.set({ stallMs: 30_000 });
+  await until('requests held by JumpCloud', async () => (held.size > 0 ? true : undefined), 60_000);
+  process.kill(first.pid, 'SIGTERM');
+  // Without the abort the worker would wait the 30 s for those answers.
+  await within(120_000, 'the worker to exit once its grace has run out', first.exited);
+  assert.ok(
+    [...held].some((request) => !answered.has(request)),
+    'the worker exited with JumpCloud requests still unanswered: it did not wait past its grace',
+  );
+
+  env.jumpcloud.faults.set({ stallMs: 0 });
+  await env.startWorker();
+  assert.equal(
+    await within(300_000, 'the import to finish with the new worker', importing.exited),
+    0,
+    importing.output.slice(-20).join('\n'),
+  );
+  const records = Array.from({ length: employees }, (_, i) => env.personio.data.get(1001 + i)!);
+  const expected = expectedUsers(records);
+  const state = await jumpcloudState(env.jumpcloud.url);
+  assert.deepEqual(
+    state.users.map((u) => Number(u.employeeIdentifier)).sort((a, b) => a - b),
+    [...expected.keys()].sort((a, b) => a - b),
+  );
+  assert.equal(env.jumpcloud.stats.snapshot().writes.usersCreated, expected.size, 'no user created twice');
+});
