@@ -31,10 +31,12 @@ writeFileSync(secretFile, `${clientSecret}\n`, { mode: 0o600 });
 
 describe('a worker with a JumpCloud service account', () => {
   const personio = createPersonioSandbox({ employees: 40, seed: 11 });
-  // Two-second tokens, so the import outlives several of them.
+  // Two-second tokens and 150 ms per JumpCloud answer, so the import outlives several tokens
+  // (without the latency a fast machine imports 40 employees within one).
   const jumpcloud = createJumpCloudSandbox({
     apiKey,
     serviceAccount: { clientId, clientSecret, tokenLifetimeSeconds: 2 },
+    faults: { latencyMs: 150 },
   });
   let worker: ProcessHandle;
   let cli: ProcessHandle;
