@@ -10,7 +10,12 @@ import { withKeepAlive } from './heartbeat.js';
 import { ApiError } from '../clients/api-error.js';
 import { UNEXPECTED_ANSWER_ATTEMPTS, UnexpectedAnswer } from '../clients/unexpected-answer.js';
 
-import { CREDENTIALS_REJECTED, REQUEST_REJECTED, UNEXPECTED_ANSWER } from '../domain/failure-types.js';
+import {
+  CREDENTIALS_REJECTED,
+  REQUEST_REJECTED,
+  transientFailureType,
+  UNEXPECTED_ANSWER,
+} from '../domain/failure-types.js';
 
 // The failure type names live in domain/failure-types.ts (shared with the workflows).
 export { CREDENTIALS_REJECTED, REQUEST_REJECTED, UNEXPECTED_ANSWER };
@@ -35,7 +40,7 @@ export function toActivityFailure(err: unknown, attempt = 1): unknown {
   }
   if (err.retryable) {
     return ApplicationFailure.create({
-      type: `${err.system}${err.kind === 'rate-limited' ? 'RateLimited' : err.kind === 'server' ? 'ServerError' : 'NetworkError'}`,
+      type: transientFailureType(err.system, err.kind),
       message: err.message,
       nextRetryDelay: err.retryAfterMs,
     });

@@ -16,17 +16,11 @@ import {
   outsidePolicy,
   type RefusedGroup,
 } from '../domain/group-ownership.js';
+import type { GroupPlan } from '../domain/group-plan.js';
 import { groupNameForDepartment } from '../domain/import-input.js';
 import { STRICT_POLICY } from '../domain/import-policy.js';
 import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
-
-export interface GroupPlan {
-  /** The group for every imported employee, or null for none. */
-  allEmployeesGroup: string | null;
-  /** department name → group name (empty unless the input asks for department groups). */
-  departmentGroups: { department: string; groupName: string }[];
-}
 
 export interface EnsuredGroups {
   allEmployeesGroupId: string | null;

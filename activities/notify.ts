@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DestinationRefused } from '../clients/outbound.js';
 import type { Delivery, Notification, WebhookTrust } from '../clients/notifier.js';
 import { matchRecipient, matchWebhook, STRICT_POLICY } from '../domain/import-policy.js';
+import { DESTINATION_REFUSED } from '../domain/failure-types.js';
 import { required, type ImportDeps } from './deps.js';
 
 export function createNotifyActivities(deps: Partial<ImportDeps>) {
@@ -14,7 +15,7 @@ export function createNotifyActivities(deps: Partial<ImportDeps>) {
   const policy = () => deps.policy ?? STRICT_POLICY;
   /** A refused destination is final: no retry makes it allowed. */
   const refused = (message: string) =>
-    ApplicationFailure.create({ type: 'DestinationRefused', message, nonRetryable: true });
+    ApplicationFailure.create({ type: DESTINATION_REFUSED, message, nonRetryable: true });
   const webhookTrust = (notification: Notification): WebhookTrust => {
     if (notification.webhookUrl === null) return 'own';
     const trust = matchWebhook(notification.webhookUrl, policy(), notifier().ownDestinations());

@@ -21,6 +21,7 @@ import {
   findSupervisorCycles,
 } from '../domain/directory-scan.js';
 import { baseUsername } from '../domain/username.js';
+import { FORGED_STATE } from '../domain/failure-types.js';
 import {
   DIRECTORY_PAGE_WORKFLOW_TYPE,
   directoryPageWorkflowId,
@@ -67,7 +68,7 @@ export function createReadDirectoryActivities(deps: Partial<ImportDeps>) {
   const sealKeys = () => {
     if (!deps.sealKeys)
       throw ApplicationFailure.create({
-        type: 'ForgedState',
+        type: FORGED_STATE,
         message: 'this worker has no key to seal the pages it reads; see the README’s Configuration section',
         nonRetryable: true,
       });

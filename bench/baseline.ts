@@ -23,7 +23,8 @@ import { createActivities } from '../activities/index.js';
 import type { ImportDeps } from '../activities/deps.js';
 import { noPlanMemory, stage } from '../activities/stage-employee.js';
 import { ApiError } from '../clients/api-error.js';
-import { groupNameForDepartment, type ImportInput } from '../domain/import-input.js';
+import { groupPlanOf } from '../domain/group-plan.js';
+import type { ImportInput } from '../domain/import-input.js';
 import {
   addOutcomeCounts,
   countOutcomes,
@@ -119,22 +120,7 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineRes
     call(() => inContext(() => activities.scanDirectory(input.pageSize))),
   );
   const groups = await timed('groups', () =>
-    call(() =>
-      inContext(() =>
-        activities.ensureGroups(
-          {
-            allEmployeesGroup: input.groups.allEmployeesGroup,
-            departmentGroups: input.groups.perDepartment
-              ? scan.departments.map((department) => ({
-                  department,
-                  groupName: groupNameForDepartment(input.groups.departmentGroupPattern, department),
-                }))
-              : [],
-          },
-          input.dryRun,
-        ),
-      ),
-    ),
+    call(() => inContext(() => activities.ensureGroups(groupPlanOf(input, scan), input.dryRun))),
   );
 
   const employeesTotal = scan.employeesTotal;

@@ -19,6 +19,7 @@ import { ApplicationFailure, ValueError } from '@temporalio/common';
 import type { Command } from 'commander';
 import { loadTemporalSettings } from '../config/env.js';
 import { parseImportInput } from '../domain/import-input.js';
+import { UNKNOWN_ENCRYPTION_KEY } from '../domain/failure-types.js';
 import {
   IMPORT_WORKFLOW_TYPE,
   importWorkflowId,
@@ -228,7 +229,7 @@ export async function listSchedules(ctx: ScheduleContext): Promise<ScheduleRow[]
       if (err instanceof ScheduleNotFoundError) continue; // deleted since the list was read
       if (
         err instanceof ValueError ||
-        (err instanceof ApplicationFailure && err.type === 'UnknownEncryptionKey')
+        (err instanceof ApplicationFailure && err.type === UNKNOWN_ENCRYPTION_KEY)
       ) {
         // Encrypted with keys this CLI does not have: another deployment's schedule.
         ctx.print(`(${summary.scheduleId}: not readable with these PAYLOAD_KEYS; skipped)`);

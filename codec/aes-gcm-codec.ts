@@ -8,6 +8,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { ApplicationFailure, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { PayloadKeyRing } from './keys.js';
+import { UNKNOWN_ENCRYPTION_KEY } from '../domain/failure-types.js';
 
 const ENCODING = 'binary/encrypted';
 const METADATA_ENCODING_KEY = 'encoding';
@@ -45,7 +46,7 @@ export class AesGcmCodec implements PayloadCodec {
       if (!key) {
         throw ApplicationFailure.nonRetryable(
           `payload was encrypted with key "${id}", which is not in PAYLOAD_KEYS: add that key (old keys stay until no history needs them)`,
-          'UnknownEncryptionKey',
+          UNKNOWN_ENCRYPTION_KEY,
         );
       }
       const data = Buffer.from(payload.data ?? new Uint8Array());

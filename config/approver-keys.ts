@@ -7,6 +7,7 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { APPROVER_NAME } from '../domain/approval-statement.js';
 import { ConfigError } from './config-error.js';
+import { onOff } from './on-off.js';
 
 export interface ApproverKey {
   name: string;
@@ -57,9 +58,7 @@ export function loadApprovalSettings(
   env: Record<string, string | undefined> = process.env,
 ): ApprovalSettings {
   const problems: string[] = [];
-  const fourEyesText = (env.APPROVAL_FOUR_EYES ?? 'on').trim().toLowerCase();
-  if (!['on', 'off'].includes(fourEyesText))
-    problems.push(`APPROVAL_FOUR_EYES must be on or off, e.g. APPROVAL_FOUR_EYES=on; got "${fourEyesText}"`);
+  const fourEyes = onOff(env, 'APPROVAL_FOUR_EYES', true, problems);
   let approvers: ApproverKey[] = [];
   const file = env.APPROVER_KEYS_FILE?.trim();
   if (file) {
@@ -74,5 +73,5 @@ export function loadApprovalSettings(
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { approvers, fourEyes: fourEyesText === 'on' };
+  return { approvers, fourEyes };
 }

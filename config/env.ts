@@ -15,6 +15,7 @@ import { ConfigError } from './config-error.js';
 import { registerSecret } from '../observability/redact.js';
 import { DEFAULT_MAPPING, type AttributeMapping } from '../domain/attribute-mapping.js';
 import { loadApprovalSettings } from './approver-keys.js';
+import { onOff } from './on-off.js';
 import { parseImportPolicy, STRICT_POLICY, type ImportPolicy } from '../domain/import-policy.js';
 import { readAttributeMappingFile } from './attribute-mapping-file.js';
 import { loadTemporalConnection } from './temporal-connection.js';
@@ -222,15 +223,6 @@ export interface NotifySettings {
   from: string;
   defaultRecipients: string[];
   defaultWebhookUrl?: string;
-}
-
-function onOff(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  if (raw === 'on') return true;
-  if (raw === 'off') return false;
-  problems.push(`${name} must be on or off, e.g. ${name}=${fallback ? 'on' : 'off'}; got "${env[name]}"`);
-  return fallback;
 }
 
 function positiveNumber(

@@ -16,6 +16,20 @@ export const FORGED_STATE = 'ForgedState';
 export const APPROVAL_REFUSED = 'ApprovalRefused';
 /** A held page's step failed without a typed cause. */
 export const PAGE_FAILED = 'PageFailed';
+/** A notification destination the import policy does not allow: no retry makes it allowed. */
+export const DESTINATION_REFUSED = 'DestinationRefused';
+/** An activation timer asked for a time that is not an ISO 8601 instant. */
+export const INVALID_ACTIVATION_TIME = 'InvalidActivationTime';
+/** A payload encrypted with a key the codec does not have (PAYLOAD_KEYS). */
+export const UNKNOWN_ENCRYPTION_KEY = 'UnknownEncryptionKey';
+
+/**
+ * A transient API failure, retried by Temporal: `JumpCloudRateLimited`, `PersonioServerError`,
+ * `JumpCloudNetworkError`…
+ */
+export function transientFailureType(system: 'Personio' | 'JumpCloud', kind: string): string {
+  return `${system}${kind === 'rate-limited' ? 'RateLimited' : kind === 'server' ? 'ServerError' : 'NetworkError'}`;
+}
 
 /** Failure types the workflows' retry policies treat as final. */
 export const FINAL_FAILURE_TYPES = [CREDENTIALS_REJECTED, REQUEST_REJECTED, INVALID_IMPORT_INPUT];

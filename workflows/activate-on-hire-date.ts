@@ -21,6 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { shortCall } from './activity-options.js';
+import { INVALID_ACTIVATION_TIME } from '../domain/failure-types.js';
 
 const { activateIfStillHired } = proxyActivities<Activities>(shortCall);
 
@@ -72,7 +73,7 @@ const CONTINUE_AS_NEW_AFTER_EVENTS = 1000;
 export async function activateOnHireDate(request: ActivationRequest): Promise<ActivationResult> {
   if (!isInstant(request.activateAt)) {
     throw ApplicationFailure.create({
-      type: 'InvalidActivationTime',
+      type: INVALID_ACTIVATION_TIME,
       message: `activateAt must be an ISO 8601 instant; got ${JSON.stringify(request.activateAt)}`,
       nonRetryable: true,
     });

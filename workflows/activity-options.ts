@@ -6,7 +6,7 @@
  */
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
 
-import { FINAL_FAILURE_TYPES } from '../domain/failure-types.js';
+import { DESTINATION_REFUSED, FINAL_FAILURE_TYPES } from '../domain/failure-types.js';
 
 export { FINAL_FAILURE_TYPES };
 
@@ -60,6 +60,6 @@ export const notifyCall: ActivityOptions = {
     backoffCoefficient: 2,
     maximumInterval: '30s',
     maximumAttempts: 4,
-    nonRetryableErrorTypes: [...FINAL_FAILURE_TYPES, 'DestinationRefused'],
+    nonRetryableErrorTypes: [...FINAL_FAILURE_TYPES, DESTINATION_REFUSED],
   },
 };

@@ -37,7 +37,7 @@ import { newImportState, newPlanState, trackProgress, type ImportState } from '.
 import { heldPages } from './held-pages.js';
 import { applyHeldPages, linkHeldManagers, pageIdleTimeoutMs, planHeldPages } from './held-steps.js';
 import { linkManagers, planPages, stagePages } from './page-children.js';
-import { groupPlanOf, groupRules } from './page-window.js';
+import { groupPlanOf, groupRules } from '../domain/group-plan.js';
 import { resolveSyncWindow } from './sync-window.js';
 import { FORGED_STATE, INVALID_IMPORT_INPUT } from '../domain/failure-types.js';
 

@@ -1,36 +1,16 @@
 /**
  * The page window: how the import walks its pages a window at a time and when it stops to
- * continue as new, and what every page is asked (the page request, the groups and their
- * rules). Shared by both ways a run treats its pages: held pages (workflows/held-steps.ts)
+ * continue as new, and what every page is asked (the page request; the groups and their
+ * rules: domain/group-plan.ts). Shared by both ways a run treats its pages: held pages (workflows/held-steps.ts)
  * and, in runs recorded before them, a child per page (workflows/page-children.ts).
  * Call from workflow code.
  */
 import { workflowInfo } from '@temporalio/workflow';
 import type { EnsuredGroups } from '../activities/groups.js';
 import type { DirectoryScan } from '../activities/scan-directory.js';
-import { departmentKey } from '../domain/directory-scan.js';
-import { groupNameForDepartment, type ImportInput } from '../domain/import-input.js';
-import type { GroupRules } from '../domain/page-groups.js';
+import type { ImportInput } from '../domain/import-input.js';
 import type { PageRequest } from '../domain/page-request.js';
 import type { ImportState } from './import-state.js';
-
-/** The groups the import keeps: everyone's, and one per department when asked. */
-export interface GroupPlan {
-  allEmployeesGroup: string | null;
-  departmentGroups: { department: string; groupName: string }[];
-}
-
-export function groupPlanOf(input: ImportInput, scan: DirectoryScan): GroupPlan {
-  return {
-    allEmployeesGroup: input.groups.allEmployeesGroup,
-    departmentGroups: input.groups.perDepartment
-      ? scan.departments.map((department) => ({
-          department,
-          groupName: groupNameForDepartment(input.groups.departmentGroupPattern, department),
-        }))
-      : [],
-  };
-}
 
 /** Time to continue as new: past the input's event budget, or when the server suggests it. */
 export function historyIsLarge(input: ImportInput): boolean {
@@ -115,23 +95,5 @@ export function pageRequest(
     ...(input.activation.onHireDate
       ? { activation: { localTime: input.activation.localTime, timeZone: input.activation.timeZone } }
       : {}),
-  };
-}
-
-/** The import's groups as the page steps need them: ids, names, and the leave rules. */
-export function groupRules(input: ImportInput, groups: EnsuredGroups, plan: GroupPlan): GroupRules {
-  const groupNames: Record<string, string> = {};
-  if (groups.allEmployeesGroupId && plan.allEmployeesGroup)
-    groupNames[groups.allEmployeesGroupId] = plan.allEmployeesGroup;
-  for (const { department, groupName } of plan.departmentGroups) {
-    const id = groups.departmentGroupIds[departmentKey(department)];
-    if (id) groupNames[id] = groupName;
-  }
-  return {
-    allEmployeesGroupId: groups.allEmployeesGroupId,
-    departmentGroupIds: groups.departmentGroupIds,
-    departmentGroupPattern: input.groups.perDepartment ? input.groups.departmentGroupPattern : null,
-    removeLeavers: input.groups.removeLeavers,
-    groupNames,
   };
 }
