@@ -12,8 +12,11 @@ import { join, relative } from 'node:path';
 import { startDevServer, type DevServer } from '../local-temporal/dev-server.js';
 
 const root = join(import.meta.dirname, '..');
-/** Folders whose tests need the shared Temporal server (chaos and browser tests start their own). */
-const needsServer = ['test/integration', 'test/security'];
+/**
+ * Folders whose tests need the shared Temporal server (chaos and browser tests start their own;
+ * test/workflows takes it as the SDK's test environment).
+ */
+const needsServer = ['test/integration', 'test/security', 'test/workflows'];
 /**
  * Folders whose files may run past the 5-minute limit node puts on each file (and test):
  * test/cluster starts a real cluster and imports 2,000 employees through it.

@@ -1,0 +1,313 @@
+/**
+ * In-memory workflow tests: the real workflow code (the worker's own bundle) on the SDK's test
+ * environment, with every activity that reaches Personio, JumpCloud or a mail server replaced
+ * by a plain function answering from a small made-up directory. No sandbox servers, no HTTP:
+ * what is under test is the workflows' logic (approval, safeguards, continue-as-new,
+ * cancellation); the integration tests keep testing the real activities end to end.
+ *
+ * The worker-side checks that are pure (sealing and checking the carried state, the plan's
+ * digest) are the real ones, with a test key: continue-as-new and the held pages go through
+ * the same seals as in production.
+ *
+ * Server: the dev server `npm test` starts (TEMPORAL_TEST_ADDRESS), else one started here by
+ * the SDK's test environment from the project's cached Temporal CLI (never a download).
+ */
+import '../../helpers/setup.js';
+import { after } from 'node:test';
+import { Context } from '@temporalio/activity';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities, type Activities } from '../../../activities/index.js';
+import { createApprovalActivities, type ApprovalVerdict } from '../../../activities/approval.js';
+import {
+  createCarriedStateActivities,
+  deriveSealKeys,
+  sealState,
+  type SealRequest,
+} from '../../../activities/carried-state.js';
+import type { FetchedPage, PageEmployee } from '../../../activities/fetch-page.js';
+import { dataConverterFor } from '../../../codec/data-converter.js';
+import { findTemporalCli } from '../../../local-temporal/temporal-cli.js';
+import { parseImportInput } from '../../../domain/import-input.js';
+import type { EmployeeResult, Outcome } from '../../../domain/outcomes.js';
+import type { SafeguardRules } from '../../../domain/safeguards.js';
+import {
+  importEmployeesFailedKey,
+  importEmployeesProcessedKey,
+  importPhaseKey,
+} from '../../../domain/search-attributes.js';
+import {
+  DIRECTORY_PAGE_WORKFLOW_TYPE,
+  directoryPageWorkflowId,
+  pageSealRequest,
+  type DirectoryPageInput,
+} from '../../../workflows/directory-page-api.js';
+import type { ImportState } from '../../../workflows/import-state.js';
+import { sharedWorkflowBundle } from '../../../worker/workflow-bundle.js';
+
+let shared: Promise<TestWorkflowEnvironment> | undefined;
+
+/** The test environment, one per test file (closed when the file ends). */
+export function workflowTestEnv(): Promise<TestWorkflowEnvironment> {
+  shared ??= (async () => {
+    const client = { dataConverter: dataConverterFor(null) };
+    const address = process.env.TEMPORAL_TEST_ADDRESS;
+    if (address) return TestWorkflowEnvironment.createFromExistingServer({ address, client });
+    const cli = await findTemporalCli();
+    return TestWorkflowEnvironment.createLocal({
+      client,
+      server: {
+        executable: { type: 'existing-path', path: cli.path },
+        ip: '127.0.0.1',
+        searchAttributes: [importPhaseKey, importEmployeesProcessedKey, importEmployeesFailedKey],
+      },
+    });
+  })();
+  return shared;
+}
+
+after(async () => {
+  if (shared) await (await shared).teardown();
+});
+
+let counter = 0;
+/** A task queue (and workflow id) of this test's own, so tests on one server never meet. */
+export function uniqueName(test: string): string {
+  return `wf-${test.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${process.pid}-${++counter}`;
+}
+
+/** The made-up directory and the worker's settings a test runs the import against. */
+export interface Scenario {
+  /** Employees in Personio: ids 1…n, read `pageSize` at a time (the input's). */
+  employees: number;
+  /** What the plan (and the apply) does to each employee; default: created. */
+  outcome?: (personioId: number) => Outcome;
+  /**
+   * The safeguards the worker's import policy gives the run (checkImportInput's verdict: the
+   * worker decides them, never the input). Default: the input's own.
+   */
+  safeguards?: SafeguardRules | null;
+  /** Replaces the staging of one employee (to hold it, or fail it). */
+  stage?: (personioId: number) => Promise<EmployeeResult> | undefined;
+}
+
+/** What the mocked activities were asked, in order. */
+export interface Calls {
+  planned: number[];
+  staged: number[];
+  linked: number[];
+  ensureGroups: boolean[];
+  bound: number;
+  notified: { subject: string }[];
+  digests: number;
+  verified: { by: string; signature: string }[];
+  /** Every state the worker sealed for continue-as-new (not the pages' steps), in order. */
+  carried: ImportState[];
+  /** Every page the directory read held: offset → its workflow id. */
+  pages: Map<number, string>;
+}
+
+const SEAL_KEYS = deriveSealKeys([{ id: 'test', secret: 'in-memory workflow tests' }]);
+/** The one signature the mocked approval check takes. */
+export const VALID_SIGNATURE = 'valid-signature';
+
+function pageEmployee(personioId: number): PageEmployee {
+  return {
+    personioId,
+    firstName: 'Test',
+    lastName: `Employee ${personioId}`,
+    email: `employee${personioId}@example.com`,
+    status: 'active',
+    position: null,
+    supervisorId: null,
+    employmentType: null,
+    subcompany: null,
+    office: null,
+    department: null,
+    team: null,
+    costCenters: [],
+    hireDate: null,
+    terminationDate: null,
+    lastModifiedAt: null,
+    warnings: [],
+  };
+}
+
+const MATCHED: ReadonlySet<Outcome> = new Set(['updated', 'unchanged', 'suspended', 'reactivated']);
+
+/**
+ * Every activity the worker registers: those of the scenario answer from it; any other fails
+ * at once and for good, so a workflow calling an activity a test did not expect fails the test
+ * instead of retrying until it times out.
+ */
+export function mockActivities(scenario: Scenario): { activities: Activities; calls: Calls } {
+  const outcomeOf = scenario.outcome ?? (() => 'created' as const);
+  const calls: Calls = {
+    planned: [],
+    staged: [],
+    linked: [],
+    ensureGroups: [],
+    bound: 0,
+    notified: [],
+    digests: 0,
+    verified: [],
+    carried: [],
+    pages: new Map(),
+  };
+  const real = createActivities({});
+  const unexpected = Object.fromEntries(
+    Object.keys(real).map((name) => [
+      name,
+      () => {
+        throw new Error(`unexpected activity ${name} in an in-memory workflow test`);
+      },
+    ]),
+  ) as unknown as Activities;
+  const sealed = createCarriedStateActivities({ sealKeys: SEAL_KEYS });
+  const approval = createApprovalActivities({});
+
+  const mocks: Partial<Activities> = {
+    checkImportInput: async (raw) => {
+      const parsed = parseImportInput(raw);
+      if (!parsed.ok) return { problems: parsed.problems, safeguards: null };
+      return {
+        problems: [],
+        safeguards: scenario.safeguards !== undefined ? scenario.safeguards : parsed.input.safeguards,
+      };
+    },
+    sealCarriedState: async (request: SealRequest) => {
+      // A continue-as-new seals the run's raw input; a page step seals `page-step:<step>`.
+      if (!(typeof request.input === 'string' && request.input.startsWith('page-step:')))
+        calls.carried.push(structuredClone(request.state as ImportState));
+      return sealed.sealCarriedState(request);
+    },
+    checkCarriedState: (request) => sealed.checkCarriedState(request),
+    digestPlan: async (plan) => {
+      calls.digests++;
+      return approval.digestPlan(plan);
+    },
+    // The signature check itself has tests of its own (test/security/signed-approvals.test.ts).
+    verifyApproval: async (check): Promise<ApprovalVerdict> => {
+      calls.verified.push({ by: check.statement.by, signature: check.signature });
+      const s = check.statement;
+      const e = check.expected;
+      if (check.signature !== VALID_SIGNATURE) return { ok: false, reason: 'the signature is not valid' };
+      if (s.workflowId !== e.workflowId || s.runId !== e.runId || s.planDigest !== e.planDigest)
+        return { ok: false, reason: 'the signature is for another run or plan' };
+      if (s.decision !== e.decision) return { ok: false, reason: `signed "${s.decision}"` };
+      return { ok: true, name: s.by, keyId: 'test-key' };
+    },
+    checkCredentials: async () => undefined,
+    readDirectory: async (request) => {
+      const { client, info } = Context.current();
+      const offsets: number[] = [];
+      for (let offset = 0; offset < scenario.employees; offset += request.pageSize) {
+        offsets.push(offset);
+        const ids = Array.from(
+          { length: Math.min(request.pageSize, scenario.employees - offset) },
+          (_, i) => offset + i + 1,
+        );
+        const page: FetchedPage = {
+          employees: ids.map(pageEmployee),
+          skipped: [],
+          totalElements: scenario.employees,
+        };
+        const workflowId = directoryPageWorkflowId(request.importWorkflowId, request.firstRunId, offset);
+        const unsealed: DirectoryPageInput = {
+          importWorkflowId: request.importWorkflowId,
+          firstRunId: request.firstRunId,
+          offset,
+          page,
+          entries: [],
+          idleTimeoutMs: request.idleTimeoutMs,
+        };
+        await client.workflow.start(DIRECTORY_PAGE_WORKFLOW_TYPE, {
+          workflowId,
+          taskQueue: info.taskQueue,
+          args: [{ ...unsealed, seal: sealState(SEAL_KEYS, pageSealRequest(workflowId, unsealed)) }],
+        });
+        calls.pages.set(offset, workflowId);
+      }
+      return {
+        employeesTotal: scenario.employees,
+        heldBack: [],
+        supervisorsNotImported: [],
+        supervisorCycle: [],
+        idSuffixedUsernames: [],
+        departments: [],
+        pageOffsets: offsets,
+        personioRequests: offsets.length,
+      };
+    },
+    ensureGroups: async (_plan, dryRun) => {
+      calls.ensureGroups.push(dryRun);
+      return {
+        allEmployeesGroupId: 'group-all',
+        departmentGroupIds: {},
+        created: dryRun ? [] : ['Personio Import'],
+      };
+    },
+    planPage: async (request) => {
+      calls.planned.push(request.offset);
+      const results = request.page!.employees.map((e) => ({
+        personioId: e.personioId,
+        outcome: outcomeOf(e.personioId),
+      }));
+      return {
+        results,
+        totalElements: request.page!.totalElements,
+        writes: results.some((r) => r.outcome !== 'unchanged' && r.outcome !== 'skipped'),
+        importedUsers: results.filter((r) => MATCHED.has(r.outcome)).length,
+        managerChanges: 0,
+      };
+    },
+    fetchAndSettlePage: async (request) => ({ ...request.page!, settled: [] }),
+    stageEmployee: async (request) => {
+      const id = request.employee.personioId;
+      calls.staged.push(id);
+      return (await scenario.stage?.(id)) ?? { personioId: id, outcome: outcomeOf(id) };
+    },
+    linkManagersForPage: async (request) => {
+      calls.linked.push(request.offset);
+      return { linked: 0, cleared: 0, unchanged: request.limit, notes: [] };
+    },
+    bindGroupsToApplications: async (applications, groupIds) => {
+      calls.bound++;
+      return {
+        bound: applications.flatMap((application) => groupIds.map((groupId) => ({ application, groupId }))),
+        alreadyBound: 0,
+        missingApplications: [],
+      };
+    },
+    sendEmailNotification: async (notification) => {
+      calls.notified.push({ subject: notification.subject });
+      return { emailedTo: notification.email, skipped: [] };
+    },
+    sendWebhookNotification: async () => false,
+  };
+  return { activities: { ...unexpected, ...mocks }, calls };
+}
+
+/**
+ * Runs `fn` while an in-process worker with the mocked activities polls `taskQueue`; the
+ * worker stops afterwards. Heartbeats are sent at once, so a cancelled activity hears of it
+ * in milliseconds (the default waits most of its heartbeat timeout).
+ */
+export async function withMockWorker<T>(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  activities: Activities,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: await sharedWorkflowBundle(),
+    activities,
+    dataConverter: dataConverterFor(null),
+    maxHeartbeatThrottleInterval: '50ms',
+    defaultHeartbeatThrottleInterval: '50ms',
+  });
+  return worker.runUntil(fn);
+}
