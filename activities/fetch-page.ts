@@ -8,16 +8,12 @@ import { DEFAULT_MAPPING, mappedCustomKeys } from '../domain/attribute-mapping.j
 import { parseEmployee, type Employee } from '../domain/personio-record.js';
 import type { PageEmployee } from '../domain/employee-plan.js';
 import type { EmployeeResult } from '../domain/outcomes.js';
+import type { FetchedPage } from '../domain/page-request.js';
 import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
 
 export type { PageEmployee } from '../domain/employee-plan.js';
-
-export interface FetchedPage {
-  employees: PageEmployee[];
-  skipped: EmployeeResult[];
-  totalElements: number;
-}
+export type { FetchedPage } from '../domain/page-request.js';
 
 export function createFetchPageActivities(deps: Partial<ImportDeps>) {
   // Fixed for the worker's life: the mapping comes from its configuration.

@@ -15,52 +15,22 @@
  * a round trip through the server) and two lookups per employee; now it costs one batched
  * lookup by id and one by email per 100 employees (README, Performance).
  */
-import type { HeldBack } from '../domain/directory-scan.js';
+import { ApplicationFailure } from '@temporalio/activity';
+import { INVALID_IMPORT_INPUT } from '../domain/failure-types.js';
 import { withWarnings, type EmployeeResult } from '../domain/outcomes.js';
 import { parseEmployee } from '../domain/personio-record.js';
-import { groupIdsFor, type GroupRules, type ImportGroupIds } from '../domain/page-groups.js';
-import type { CreateState } from '../domain/status-rules.js';
+import { groupIdsFor, type GroupRules } from '../domain/page-groups.js';
+import type { PageRequest } from '../domain/page-request.js';
 import type { JumpCloudClient } from '../clients/jumpcloud.js';
 import { required, type ImportDeps } from './deps.js';
 import { desiredFieldsFor } from './desired-fields.js';
 import { asActivity } from './failures.js';
 import { createFetchPageActivities, type FetchedPage, type PageEmployee } from './fetch-page.js';
 import { GroupMembers } from './group-members.js';
-import { activateAtFor, type ActivationSettings } from './activation-time-of.js';
+import { activateAtFor } from './activation-time-of.js';
 import { asValueChange, createdFieldNames, stateOf } from '../domain/employee-plan.js';
 import { lookUp, membershipChanges, planPageEmployees, type PlannedEmployee } from './page-plan.js';
 import { baseUsername, usernameCandidate } from '../domain/username.js';
-
-export interface SettlePageRequest extends ImportGroupIds {
-  offset: number;
-  limit: number;
-  heldBack: HeldBack[];
-  createState: CreateState;
-  allowReactivation: boolean;
-  dryRun: boolean;
-  /** The import's groups in full (names, leave rules); absent in runs recorded before. */
-  groupRules?: GroupRules;
-  /** Read only employees changed since then (a delta run). */
-  updatedSince?: string | null;
-  /** Activation on the hire date (input `activation.onHireDate`): how to time it. */
-  activation?: ActivationSettings;
-  /**
-   * The page as the run read it (workflows/directory-page.ts holds it): nothing is read from
-   * Personio. Absent in runs that read each page where it was needed.
-   */
-  page?: FetchedPage;
-}
-
-export interface PlanPageRequest extends SettlePageRequest {
-  groupRules: GroupRules;
-  idSuffixedUsernames: number[];
-  supervisorCycle: number[];
-  /**
-   * Supervisors this run will not import, from the run's one read of the directory. When given,
-   * the preview asks it instead of reading off-page supervisors from Personio again.
-   */
-  supervisorsNotImported?: number[];
-}
 
 export interface SettledPage extends FetchedPage {
   /** Employees settled here: "unchanged" (group joins done, not in a dry run) or "skipped". */
@@ -68,7 +38,7 @@ export interface SettledPage extends FetchedPage {
   /**
    * Of the employees left to stage, those this page's batched lookup found no JumpCloud user
    * for (by employeeIdentifier or email): their first staging attempt creates without looking
-   * again (StageRequest.knownAbsent), which halves a first run's JumpCloud requests.
+   * again (StageRequest.knownAbsent, domain/page-request.ts), which halves a first run's JumpCloud requests.
    */
   absent?: number[];
 }
@@ -94,7 +64,7 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
   const desiredOf = desiredFieldsFor(deps);
 
   /** The page, each employee once, split into held back (with the reason) and the rest. */
-  async function readPage(request: SettlePageRequest) {
+  async function readPage(request: PageRequest) {
     const page =
       request.page ??
       (await pages.fetchEmployeePage(request.offset, request.limit, request.updatedSince ?? null));
@@ -114,7 +84,7 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
   }
 
   return {
-    async fetchAndSettlePage(request: SettlePageRequest): Promise<SettledPage> {
+    async fetchAndSettlePage(request: PageRequest): Promise<SettledPage> {
       const jumpcloud = required(deps.jumpcloud, 'JumpCloud client');
       const { page, heldBack, employees } = await readPage(request);
       return asActivity(async () => {
@@ -176,8 +146,10 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
       });
     },
 
-    async planPage(request: PlanPageRequest): Promise<PlannedPage> {
+    /** Only reads: a plan is what applying would do, whatever `dryRun` says. */
+    async planPage(request: PageRequest): Promise<PlannedPage> {
       const jumpcloud = required(deps.jumpcloud, 'JumpCloud client');
+      const rules = groupRulesOf(request);
       const { page, heldBack, employees } = await readPage(request);
       return asActivity(async () => {
         const members = groupMembers ?? new GroupMembers(jumpcloud);
@@ -185,18 +157,18 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
         const managers = await plannedManagers(
           jumpcloud,
           planned,
-          request.supervisorCycle,
+          request.supervisorCycle ?? [],
           supervisorImported(deps, planned, request.heldBack, request.supervisorsNotImported),
         );
         const idSuffixed = new Set(request.idSuffixedUsernames);
-        const names = (ids: string[]) => ids.map((id) => request.groupRules.groupNames[id] ?? id);
+        const names = (ids: string[]) => ids.map((id) => rules.groupNames[id] ?? id);
         let writes = false;
         let importedUsers = 0;
         const results: EmployeeResult[] = [...page.skipped, ...heldBack];
         for (const entry of planned) {
           const { employee, plan } = entry;
           const personioId = employee.personioId;
-          const groups = await membershipChanges(members, jumpcloud, entry, request.groupRules);
+          const groups = await membershipChanges(members, jumpcloud, entry, rules);
           const planned = managers.get(personioId);
           const manager = planned ? { from: planned.from, to: planned.to } : undefined;
           const extras = {
@@ -276,6 +248,17 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
       });
     },
   };
+}
+
+/** A plan names groups and the ones a mover or leaver leaves: every plan request carries the rules. */
+function groupRulesOf(request: PageRequest): GroupRules {
+  if (!request.groupRules)
+    throw ApplicationFailure.create({
+      type: INVALID_IMPORT_INPUT,
+      message: 'a page plan needs the import’s group rules (groupRules); the import sends them',
+      nonRetryable: true,
+    });
+  return request.groupRules;
 }
 
 /**

@@ -15,8 +15,8 @@ import { heartbeat } from './heartbeat.js';
 import { ApiError } from '../clients/api-error.js';
 import type { JumpCloudClient, SystemUser } from '../clients/jumpcloud.js';
 import { withWarnings, type EmployeeResult, type Outcome } from '../domain/outcomes.js';
-import type { GroupRules } from '../domain/page-groups.js';
 import type { CreateState } from '../domain/status-rules.js';
+import type { StageRequest } from '../domain/page-request.js';
 import type { DesiredUser } from '../domain/jumpcloud-fields.js';
 import type { UserChange } from '../domain/user-diff.js';
 import { baseUsername, usernameCandidate } from '../domain/username.js';
@@ -25,7 +25,7 @@ import { asActivity } from './failures.js';
 import { desiredFieldsFor, type DesiredFieldsOf } from './desired-fields.js';
 import type { PageEmployee } from './fetch-page.js';
 import { groupIdsToLeave } from './page-plan.js';
-import { activateAtFor, type ActivationSettings } from './activation-time-of.js';
+import { activateAtFor } from './activation-time-of.js';
 import {
   createdFieldNames,
   matchByEmail,
@@ -33,29 +33,6 @@ import {
   stateOf,
   type Match,
 } from '../domain/employee-plan.js';
-
-export interface StageRequest {
-  employee: PageEmployee;
-  /** Set when the directory scan held this employee back (e.g. a shared email). */
-  heldBackReason?: string;
-  /** Start with the id-suffixed username (another employee shares the base). */
-  idSuffixedUsername: boolean;
-  /** The import's groups this employee belongs in. */
-  groupIds: string[];
-  /** The import's groups, for the groups a mover or leaver leaves (absent: none are left). */
-  groupRules?: GroupRules;
-  createState: CreateState;
-  allowReactivation: boolean;
-  dryRun: boolean;
-  /** Activation on the hire date (input `activation.onHireDate`): how to time it. */
-  activation?: ActivationSettings;
-  /**
-   * The page's batched lookup, just before, found no JumpCloud user for this employee
-   * (SettledPage.absent): the first attempt creates without looking again. A retry looks,
-   * since an earlier attempt may have created the user before it was cut off.
-   */
-  knownAbsent?: boolean;
-}
 
 /** What an attempt was about to do, kept in the heartbeat for the next attempt. */
 export interface Plan {

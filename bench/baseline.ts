@@ -32,7 +32,7 @@ import {
   type EmployeeResult,
   type OutcomeCounts,
 } from '../domain/outcomes.js';
-import { groupIdsFor } from '../domain/page-groups.js';
+import { pageRequest, stageRequests } from '../domain/page-request.js';
 
 export interface BaselineOptions {
   deps: ImportDeps;
@@ -127,52 +127,23 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineRes
   const stagedLimit = Math.min(employeesTotal, options.sampleEmployees ?? employeesTotal);
   const pagesTotal = Math.ceil(employeesTotal / input.pageSize);
   const pagesStaged = Math.ceil(stagedLimit / input.pageSize);
-  const heldBack = new Map(scan.heldBack.map((h) => [h.personioId, h.reason]));
-  const idSuffixed = new Set(scan.idSuffixedUsernames);
 
   // Staging: a window of pages, each page's employees through the shared activity slots.
   let counts = emptyOutcomeCounts();
   let employeesStaged = 0;
   await timed('staging', () =>
     windowed(pagesStaged, options.pagesInFlight, async (pageIndex) => {
-      const offset = pageIndex * input.pageSize;
       // As the page workflow: read the page, settle the employees already in sync, stage the rest.
-      const page = await call(() =>
-        inContext(() =>
-          activities.fetchAndSettlePage({
-            offset,
-            limit: input.pageSize,
-            heldBack: scan.heldBack,
-            allEmployeesGroupId: groups.allEmployeesGroupId,
-            departmentGroupIds: groups.departmentGroupIds,
-            createState: input.createState,
-            allowReactivation: input.allowReactivation,
-            dryRun: input.dryRun,
-          }),
-        ),
-      );
+      const request = pageRequest(input, scan, groups, { offset: pageIndex * input.pageSize });
+      const page = await call(() => inContext(() => activities.fetchAndSettlePage(request)));
       const seen = new Set<number>();
       const employees = page.employees.filter((e) => !seen.has(e.personioId) && seen.add(e.personioId));
       const staged = await Promise.all(
-        employees.map((employee) =>
-          call(() =>
-            stage(
-              deps.jumpcloud,
-              {
-                employee,
-                heldBackReason: heldBack.get(employee.personioId),
-                idSuffixedUsername: idSuffixed.has(employee.personioId),
-                groupIds: groupIdsFor(employee, groups),
-                createState: input.createState,
-                allowReactivation: input.allowReactivation,
-                dryRun: input.dryRun,
-              },
-              noPlanMemory,
-            ),
-          ).catch((err: unknown): EmployeeResult => {
+        stageRequests(request, employees).map((one) =>
+          call(() => stage(deps.jumpcloud, one, noPlanMemory)).catch((err: unknown): EmployeeResult => {
             // As the page workflow does: JumpCloud refused this one user; report and go on.
             if (err instanceof ApiError && !err.retryable && err.kind !== 'credentials') {
-              return { personioId: employee.personioId, outcome: 'failed', reason: err.message };
+              return { personioId: one.employee.personioId, outcome: 'failed', reason: err.message };
             }
             throw err;
           }),

@@ -7,12 +7,11 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { SealRequest, StateSeal } from '../activities/carried-state.js';
-import type { FetchedPage } from '../activities/fetch-page.js';
 import type { ManagerLinks } from '../activities/link-managers.js';
 import type { DirectoryEntry } from '../domain/directory-scan.js';
 import type { EmployeeResult } from '../domain/outcomes.js';
 import { runKey, type PageReport } from './import-api.js';
-import type { PageRequest } from '../domain/page-request.js';
+import type { FetchedPage, PageRequest } from '../domain/page-request.js';
 
 export const DIRECTORY_PAGE_WORKFLOW_TYPE = 'directoryPage';
 

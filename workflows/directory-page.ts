@@ -26,7 +26,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { FetchedPage } from '../activities/fetch-page.js';
 import { countOutcomes, isProblem, type EmployeeResult } from '../domain/outcomes.js';
 import { shortCall, workerCheck } from './activity-options.js';
 import {
@@ -43,8 +42,8 @@ import {
   type PageStepDone,
 } from './directory-page-api.js';
 import { pageProgressQuery, type PageReport } from './import-api.js';
-import type { PageRequest } from '../domain/page-request.js';
-import { pageActivityRequest, stagePage } from './page-staging.js';
+import type { FetchedPage, PageRequest } from '../domain/page-request.js';
+import { stagePage } from './page-staging.js';
 import { FORGED_STATE, PAGE_FAILED } from '../domain/failure-types.js';
 
 const { planPage, fetchAndSettlePage, linkManagersForPage } = proxyActivities<Activities>(shortCall);
@@ -134,15 +133,7 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
 
   async function plan(request: PageRequest): Promise<PageReport> {
     const page = pageFor(request.updatedSince);
-    const planned = await planPage({
-      ...pageActivityRequest(request),
-      dryRun: true,
-      groupRules: request.groupRules!,
-      idSuffixedUsernames: request.idSuffixedUsernames,
-      supervisorCycle: request.supervisorCycle ?? [],
-      ...(request.supervisorsNotImported ? { supervisorsNotImported: request.supervisorsNotImported } : {}),
-      page,
-    });
+    const planned = await planPage({ ...request, dryRun: true, page });
     held.planned = planned.results;
     held.plannedWrites = planned.writes;
     return {
@@ -160,10 +151,7 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
   }
 
   async function apply(request: PageRequest): Promise<PageReport> {
-    const page = await fetchAndSettlePage({
-      ...pageActivityRequest(request),
-      page: pageFor(request.updatedSince),
-    });
+    const page = await fetchAndSettlePage({ ...request, page: pageFor(request.updatedSince) });
     applying = [];
     const results = await stagePage(page, request, applying);
     held.applied = results;

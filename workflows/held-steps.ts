@@ -14,6 +14,7 @@ import type { EnsuredGroups } from '../activities/groups.js';
 import type { DirectoryScan } from '../activities/scan-directory.js';
 import type { ImportInput } from '../domain/import-input.js';
 import type { GroupRules } from '../domain/page-groups.js';
+import { pageRequest } from '../domain/page-request.js';
 import { workerCheck } from './activity-options.js';
 import { stepSealRequest, type PageStep, type PageStepDone } from './directory-page-api.js';
 import type { heldPages, HeldPages } from './held-pages.js';
@@ -25,7 +26,7 @@ import {
   sortPlannedOffsets,
   type ImportState,
 } from './import-state.js';
-import { historyIsLarge, pageRequest } from './page-window.js';
+import { historyIsLarge } from './page-window.js';
 import { parseDuration } from './sync-window.js';
 
 const { sealCarriedState } = proxyLocalActivities<Activities>(workerCheck);
@@ -47,15 +48,12 @@ export async function planHeldPages(
   pages: Pages,
   publish: () => void,
 ): Promise<boolean> {
-  const request = {
-    ...pageRequest(input, state, scan, rules, 0),
-    dryRun: true,
+  const request = pageRequest(input, scan, rules, {
+    offset: 0,
     groupRules: rules,
-    supervisorCycle: scan.supervisorCycle,
-    // From the run's one read: no page re-reads an off-page supervisor from Personio.
-    supervisorsNotImported: scan.supervisorsNotImported,
-    mode: 'plan' as const,
-  };
+    updatedSince: state.sync?.updatedSince,
+    mode: 'plan',
+  });
   const seal = await sealStep('plan', request);
   await pages.run({
     step: 'plan',
@@ -84,7 +82,11 @@ export async function applyHeldPages(
   publish: () => void,
 ): Promise<boolean> {
   const plan = state.plan!;
-  const request = { ...pageRequest(input, state, scan, groups, 0), groupRules: rules };
+  const request = pageRequest(input, scan, groups, {
+    offset: 0,
+    groupRules: rules,
+    updatedSince: state.sync?.updatedSince,
+  });
   const seal = await sealStep('apply', request);
   await pages.run({
     step: 'apply',

@@ -11,7 +11,7 @@ import { countOutcomes, isProblem, type EmployeeResult } from '../domain/outcome
 import { shortCall } from './activity-options.js';
 import { pageProgressQuery, type PageReport } from './import-api.js';
 import type { PageRequest } from '../domain/page-request.js';
-import { pageActivityRequest, stagePage } from './page-staging.js';
+import { stagePage } from './page-staging.js';
 import { FORGED_STATE } from '../domain/failure-types.js';
 
 const { fetchEmployeePage, fetchAndSettlePage, planPage } = proxyActivities<Activities>(shortCall);
@@ -35,7 +35,7 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
   // by the page activity in one batch (activities/settle-page.ts); only the rest get an
   // activity each. Patched, so pages recorded before this change replay the old way.
   const page = patched('settle-unchanged-per-page')
-    ? await fetchAndSettlePage(pageActivityRequest(request))
+    ? await fetchAndSettlePage(request)
     : { ...(await fetchEmployeePage(request.offset, request.limit)), settled: [] };
   // Offset paging over a directory that changes mid-run can repeat a record: stage each id once.
   const seen = new Set<number>();
@@ -52,13 +52,7 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
 
 /** The preview of one page: one activity, reads only. */
 async function planOnePage(request: PageRequest): Promise<PageReport> {
-  const planned = await planPage({
-    ...pageActivityRequest(request),
-    dryRun: true,
-    groupRules: request.groupRules!,
-    idSuffixedUsernames: request.idSuffixedUsernames,
-    supervisorCycle: request.supervisorCycle ?? [],
-  });
+  const planned = await planPage({ ...request, dryRun: true });
   // The full plan (every employee, every field's old → new value) stays in this child's
   // history, as the activity's result, where `report` reads it; the parent gets the counts and
   // the problems only, so its own history stays small however large the plan.

@@ -19,6 +19,7 @@ import type { EnsuredGroups } from '../activities/groups.js';
 import type { DirectoryScan } from '../activities/scan-directory.js';
 import type { ImportInput } from '../domain/import-input.js';
 import type { GroupRules } from '../domain/page-groups.js';
+import { pageRequest } from '../domain/page-request.js';
 import { shortCall } from './activity-options.js';
 import { pageWorkflowId, planWorkflowId, type RunKeyLength } from './import-api.js';
 import { importPage } from './import-page.js';
@@ -29,7 +30,7 @@ import {
   sortPlannedOffsets,
   type ImportState,
 } from './import-state.js';
-import { pageCursor, pageRequest, runWindow } from './page-window.js';
+import { pageCursor, runWindow } from './page-window.js';
 
 const { linkManagersForPage } = proxyActivities<Activities>(shortCall);
 
@@ -58,13 +59,12 @@ export async function planPages(
       const child: ChildWorkflowHandle<typeof importPage> = await startChild(importPage, {
         workflowId: planWorkflowId(workflowId, firstExecutionRunId, offset, runKeyLength()),
         args: [
-          {
-            ...pageRequest(input, state, scan, rules, offset),
-            dryRun: true,
+          pageRequest(input, scan, rules, {
+            offset,
             groupRules: rules,
-            supervisorCycle: scan.supervisorCycle,
+            updatedSince: state.sync?.updatedSince,
             mode: 'plan',
-          },
+          }),
         ],
       });
       return { result: child.result() };
@@ -113,7 +113,11 @@ export async function stagePages(
       const child: ChildWorkflowHandle<typeof importPage> = await startChild(importPage, {
         workflowId: pageWorkflowId(workflowId, firstExecutionRunId, offset, runKeyLength()),
         args: [
-          { ...pageRequest(input, state, scan, groups, offset), ...(plan ? { groupRules: rules } : {}) },
+          pageRequest(input, scan, groups, {
+            offset,
+            ...(plan ? { groupRules: rules } : {}),
+            updatedSince: state.sync?.updatedSince,
+          }),
         ],
       });
       return { result: child.result() };

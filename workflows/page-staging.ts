@@ -7,11 +7,13 @@
 import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ActivationSettings } from '../domain/activation-time.js';
-import type { FetchedPage, PageEmployee } from '../activities/fetch-page.js';
-import type { SettlePageRequest } from '../activities/settle-page.js';
 import type { EmployeeResult } from '../domain/outcomes.js';
-import { groupIdsFor } from '../domain/page-groups.js';
-import type { PageRequest } from '../domain/page-request.js';
+import {
+  stageRequests,
+  type FetchedPage,
+  type PageRequest,
+  type StageRequest,
+} from '../domain/page-request.js';
 import { cancelActivationTimer, ensureActivationTimer } from './activation-timers.js';
 import { shortCall } from './activity-options.js';
 import { REQUEST_REJECTED } from '../domain/failure-types.js';
@@ -29,24 +31,10 @@ export async function stagePage(
   request: PageRequest,
   finished: EmployeeResult[],
 ): Promise<EmployeeResult[]> {
-  const heldBack = new Map(request.heldBack.map((h) => [h.personioId, h.reason]));
-  const idSuffixed = new Set(request.idSuffixedUsernames);
-  const absent = new Set(page.absent);
   finished.push(...page.skipped, ...page.settled);
   const staged = await Promise.all(
-    page.employees.map((employee) =>
-      stageOne(employee, {
-        ...(absent.has(employee.personioId) ? { knownAbsent: true } : {}),
-        heldBackReason: heldBack.get(employee.personioId),
-        idSuffixedUsername: idSuffixed.has(employee.personioId),
-        // Only employees who are (or stay) in JumpCloud join groups; the activity decides that.
-        groupIds: groupIdsFor(employee, request),
-        createState: request.createState,
-        allowReactivation: request.allowReactivation,
-        dryRun: request.dryRun,
-        ...(request.groupRules ? { groupRules: request.groupRules } : {}),
-        ...(request.activation ? { activation: request.activation } : {}),
-      }).then((result) => {
+    stageRequests(request, page.employees, page.absent).map((one) =>
+      stageOne(one).then((result) => {
         finished.push(result);
         return result;
       }),
@@ -80,29 +68,10 @@ async function keepActivationTimers(
   }
 }
 
-/** What the page activities (settling, planning) are asked: the page and the rules. */
-export function pageActivityRequest(request: PageRequest): SettlePageRequest {
-  return {
-    offset: request.offset,
-    limit: request.limit,
-    heldBack: request.heldBack,
-    allEmployeesGroupId: request.allEmployeesGroupId,
-    departmentGroupIds: request.departmentGroupIds,
-    createState: request.createState,
-    allowReactivation: request.allowReactivation,
-    dryRun: request.dryRun,
-    ...(request.groupRules ? { groupRules: request.groupRules } : {}),
-    ...(request.updatedSince ? { updatedSince: request.updatedSince } : {}),
-    ...(request.activation ? { activation: request.activation } : {}),
-  };
-}
-
-async function stageOne(
-  employee: PageEmployee,
-  options: Omit<Parameters<Activities['stageEmployee']>[0], 'employee'>,
-): Promise<EmployeeResult> {
+async function stageOne(request: StageRequest): Promise<EmployeeResult> {
+  const { employee } = request;
   try {
-    const result = await stageEmployee({ employee, ...options });
+    const result = await stageEmployee(request);
     // Ids and outcome only: names and emails stay out of logs. `log` adds the workflow id and
     // is silent on replay, so a line is written once.
     log.info('employee staged', { personioId: result.personioId, outcome: result.outcome });

@@ -1,15 +1,12 @@
 /**
  * The page window: how the import walks its pages a window at a time and when it stops to
- * continue as new, and what every page is asked (the page request; the groups and their
+ * continue as new (what every page is asked: domain/page-request.ts; the groups and their
  * rules: domain/group-plan.ts). Shared by both ways a run treats its pages: held pages (workflows/held-steps.ts)
  * and, in runs recorded before them, a child per page (workflows/page-children.ts).
  * Call from workflow code.
  */
 import { workflowInfo } from '@temporalio/workflow';
-import type { EnsuredGroups } from '../activities/groups.js';
-import type { DirectoryScan } from '../activities/scan-directory.js';
 import type { ImportInput } from '../domain/import-input.js';
-import type { PageRequest } from '../domain/page-request.js';
 import type { ImportState } from './import-state.js';
 
 /** Time to continue as new: past the input's event budget, or when the server suggests it. */
@@ -71,29 +68,4 @@ export async function runWindow<T>(
     inFlight.delete(id);
     onDone(page);
   }
-}
-
-/** What every page gets: the page, the scan's answers, the groups, the rules. */
-export function pageRequest(
-  input: ImportInput,
-  state: ImportState,
-  scan: DirectoryScan,
-  groups: Pick<EnsuredGroups, 'allEmployeesGroupId' | 'departmentGroupIds'>,
-  offset: number,
-): PageRequest {
-  return {
-    offset,
-    limit: input.pageSize,
-    heldBack: scan.heldBack,
-    idSuffixedUsernames: scan.idSuffixedUsernames,
-    allEmployeesGroupId: groups.allEmployeesGroupId,
-    departmentGroupIds: groups.departmentGroupIds,
-    createState: input.createState,
-    allowReactivation: input.allowReactivation,
-    dryRun: input.dryRun,
-    ...(state.sync?.updatedSince ? { updatedSince: state.sync.updatedSince } : {}),
-    ...(input.activation.onHireDate
-      ? { activation: { localTime: input.activation.localTime, timeZone: input.activation.timeZone } }
-      : {}),
-  };
 }
