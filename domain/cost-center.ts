@@ -24,7 +24,9 @@ function ranksBefore(a: CostCenter, b: CostCenter): boolean {
   if (byPercentage !== 0 && !Number.isNaN(byPercentage)) return byPercentage > 0;
   const byName =
     compareCodeUnits(a.name.toLowerCase(), b.name.toLowerCase()) || compareCodeUnits(a.name, b.name);
+  // Stryker disable next-line EqualityOperator: byName is not 0 here, so `<= 0` is `< 0`
   if (byName !== 0) return byName < 0;
+  // Stryker disable next-line EqualityOperator: `<=` differs only for equal ids, i.e. equal cost centers
   return (a.id ?? Infinity) < (b.id ?? Infinity);
 }
 

@@ -103,10 +103,7 @@ export function planEmployee<U extends JumpCloudUser>(
         changes,
         valueChanges: textChanges(changes, desired.attributes),
         patch,
-        leftDepartment:
-          departmentChange && typeof departmentChange.from === 'string' && departmentChange.from !== ''
-            ? departmentChange.from
-            : null,
+        leftDepartment: departmentChange && departmentChange.from !== '' ? departmentChange.from : null,
       };
     }
   }

@@ -60,8 +60,8 @@ export function diffUser(
 function asJumpCloudText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
-  // Not expected from JumpCloud, but an odd value should read as a difference, not throw.
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // Not expected from JumpCloud, but an odd value (a number, an object) should read as a
+  // difference, not throw: as JSON text.
   return JSON.stringify(value);
 }
 

@@ -234,5 +234,11 @@ describe('stateOf, asValueChange, createdFieldNames', () => {
     assert.ok(!names.includes('jobTitle'));
     assert.ok(names.includes('firstname') && names.at(-1) === 'attributes');
     assert.ok(!createdFieldNames(desired).includes('attributes'));
+    assert.deepEqual(
+      createdFieldNames({ fields: desired.fields, attributes: { values: [], managed: [] } }),
+      Object.entries(desired.fields)
+        .filter(([, value]) => value !== '')
+        .map(([field]) => field),
+    );
   });
 });

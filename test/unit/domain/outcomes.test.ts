@@ -7,6 +7,7 @@ import {
   emptyOutcomeCounts,
   MAX_REPORTED_PROBLEMS,
   totalOutcomes,
+  withWarnings,
   type EmployeeResult,
 } from '../../../domain/outcomes.js';
 
@@ -61,5 +62,17 @@ describe('collectProblems', () => {
   it('is not truncated when the last one exactly fills the report', () => {
     const exact = Array.from({ length: MAX_REPORTED_PROBLEMS }, (_, i) => result(i + 1, 'skipped'));
     assert.equal(collectProblems({ problems: [], truncated: false }, exact).truncated, false);
+  });
+});
+
+describe('withWarnings', () => {
+  const result: EmployeeResult = { personioId: 1, outcome: 'updated' };
+  it('adds the employee’s parse warnings as a copy, and nothing when there are none', () => {
+    const warnings = ['position: cut to 64 characters (was 80)'];
+    const withThem = withWarnings(result, { warnings });
+    assert.deepEqual(withThem, { ...result, warnings });
+    assert.notEqual(withThem.warnings, warnings);
+    assert.deepEqual(withWarnings(result, { warnings: [] }), result);
+    assert.ok(!('warnings' in withWarnings(result, {})));
   });
 });

@@ -25,6 +25,14 @@ describe('groups', () => {
     assert.deepEqual(groupIdsFor({ department: null }, rules), ['all']);
   });
 
+  it('joins no group the import does not have', () => {
+    assert.deepEqual(groupIdsFor({ department: 'Sales' }, { ...rules, allEmployeesGroupId: null }), [
+      'g-sales',
+    ]);
+    assert.deepEqual(groupIdsFor({ department: 'Old Team' }, rules), ['all']);
+    assert.deepEqual(groupIdsFor({ department: 'Old Team' }, { ...rules, allEmployeesGroupId: null }), []);
+  });
+
   it('a mover leaves the old department group only', () => {
     const change = { outcome: 'updated', leftDepartment: 'Sales', userDepartment: 'Sales' };
     assert.deepEqual(leave(change, 'Research Lab'), { ids: ['g-sales'], names: [] });
@@ -44,6 +52,22 @@ describe('groups', () => {
     const change = { outcome: 'suspended', leftDepartment: null, userDepartment: 'Sales' };
     assert.deepEqual(leave(change, 'Sales'), { ids: [], names: [] });
     assert.deepEqual(leave(change, 'Sales', { removeLeavers: true }), { ids: ['all', 'g-sales'], names: [] });
+  });
+
+  it('a leaver who also moved leaves both department groups; one without a department, only the all-employees group', () => {
+    const removeLeavers = { removeLeavers: true };
+    const moved = { outcome: 'suspended', leftDepartment: 'Research Lab', userDepartment: 'Sales' };
+    assert.deepEqual(leave(moved, 'Sales', removeLeavers), {
+      ids: ['all', 'g-sales', 'g-research'],
+      names: [],
+    });
+    for (const userDepartment of [null, '', '  ']) {
+      const change = { outcome: 'suspended', leftDepartment: null, userDepartment };
+      assert.deepEqual(leave(change, null, removeLeavers), { ids: ['all'], names: [] }, `${userDepartment}`);
+    }
+    const noAllGroup = { ...removeLeavers, allEmployeesGroupId: null };
+    const change = { outcome: 'suspended', leftDepartment: null, userDepartment: 'Sales' };
+    assert.deepEqual(leave(change, 'Sales', noAllGroup), { ids: ['g-sales'], names: [] });
   });
 
   it('an employee who stays stays in every group', () => {

@@ -57,4 +57,16 @@ describe('diffUser', () => {
   it('compares a non-text employeeIdentifier as text', () => {
     assert.deepEqual(diffUser({ ...desired, employeeIdentifier: 1001 }, desired), []);
   });
+
+  it('reads an odd JumpCloud value (number, boolean, object) as its JSON text, a difference', () => {
+    for (const [odd, text] of [
+      [42, '42'],
+      [true, 'true'],
+      [{ name: 'x' }, '{"name":"x"}'],
+      [['x'], '["x"]'],
+    ] as const)
+      assert.deepEqual(diffUser({ ...desired, department: odd }, desired), [
+        { field: 'department', from: text, to: desired.department },
+      ]);
+  });
 });
