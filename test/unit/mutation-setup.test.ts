@@ -49,6 +49,11 @@ function filesOf(pattern: string): string[] {
 test('npm run mutation runs Stryker with the config in test/mutation/; npm test does not', () => {
   assert.equal(pkg.scripts.mutation, `stryker run ${configPath}`);
   assert.ok(!pkg.scripts.test?.includes('stryker'), 'the mutation run is not part of npm test');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  assert.ok(
+    readme.includes('`npm run mutation`') && readme.includes(configPath),
+    'the README says how to run it',
+  );
   for (const name of ['@stryker-mutator/core', '@stryker-mutator/tap-runner'])
     assert.match(pkg.devDependencies[name] ?? '', /^\d+\.\d+\.\d+$/, `${name}: an exact devDependency`);
 });
