@@ -5,25 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { QueryNotRegisteredError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ImportInputOptions } from '../../domain/import-input.js';
 import type { SafeguardRules } from '../../domain/safeguards.js';
-import {
-  approveUpdate,
-  IMPORT_WORKFLOW_TYPE,
-  progressQuery,
-  rejectUpdate,
-  type ImportReport,
-} from '../../workflows/import-api.js';
-import type { importEmployees } from '../../workflows/import-employees.js';
+import { approveUpdate, progressQuery, rejectUpdate, type ImportReport } from '../../workflows/import-api.js';
 import { until } from '../helpers/wait.js';
 import {
-  mockActivities,
-  uniqueName,
+  pagesEnded,
+  progressOf,
   VALID_SIGNATURE,
-  withMockWorker,
-  workflowTestEnv,
-  type Calls,
+  withImport,
+  type ImportHandle as Handle,
   type Scenario,
 } from './helpers/harness.js';
 
@@ -48,35 +40,9 @@ const INPUT: ImportInputOptions = {
   notify: { when: 'never', email: ['admin@example.com'] },
 };
 
-type Handle = WorkflowHandle<typeof importEmployees>;
-
-/** Starts the import on the scenario's worker and runs `fn` with its handle. */
-async function withImport<T>(
-  name: string,
-  scenario: Scenario,
-  input: ImportInputOptions,
-  fn: (handle: Handle, calls: Calls) => Promise<T>,
-): Promise<T> {
-  const env = await workflowTestEnv();
-  const taskQueue = uniqueName(name);
-  const { activities, calls } = mockActivities(scenario);
-  return withMockWorker(env, taskQueue, activities, async () => {
-    const handle = await env.client.workflow.start<typeof importEmployees>(IMPORT_WORKFLOW_TYPE, {
-      workflowId: taskQueue,
-      taskQueue,
-      args: [input],
-    });
-    return fn(handle, calls);
-  });
-}
-
 async function awaitingApproval(handle: Handle) {
   return until('the import to wait for approval', async () => {
-    // Before its first workflow task has run, the import answers no query yet.
-    const progress = await handle.query(progressQuery).catch((err: unknown) => {
-      if (err instanceof QueryNotRegisteredError) return undefined;
-      throw err;
-    });
+    const progress = await progressOf(handle);
     return progress?.phase === 'awaiting-approval' ? progress.awaitingApproval! : undefined;
   });
 }
@@ -97,18 +63,6 @@ async function decision(handle: Handle, decide: 'approve' | 'reject', signature 
       signature,
     },
   };
-}
-
-/** Every page the run held has ended (released, or done with its last step). */
-async function pagesEnded(handle: Handle, calls: Calls) {
-  const env = await workflowTestEnv();
-  for (const [offset, id] of calls.pages) {
-    const status = await until(`page ${offset} to end`, async () => {
-      const { status } = await env.client.workflow.getHandle(id).describe();
-      return status.name === 'RUNNING' ? undefined : status.name;
-    });
-    assert.equal(status, 'COMPLETED', `page ${offset} of ${handle.workflowId}`);
-  }
 }
 
 test('approved: a plan past the safeguards waits, takes only a valid signed approval, then applies', async () => {
@@ -154,7 +108,7 @@ test('approved: a plan past the safeguards waits, takes only a valid signed appr
       ['forged', VALID_SIGNATURE],
     );
     assert.equal(calls.bound, 1);
-    await pagesEnded(handle, calls);
+    await pagesEnded(calls, { COMPLETED: [...calls.pages.keys()] });
   });
 });
 
@@ -175,7 +129,7 @@ test('rejected: nothing is written, the report carries the plan and who rejected
     assert.equal(calls.bound, 0);
     assert.equal((await handle.query(progressQuery)).phase, 'rejected');
     // The held pages are told to end: none waits out its idle timeout.
-    await pagesEnded(handle, calls);
+    await pagesEnded(calls, { COMPLETED: [...calls.pages.keys()] });
   });
 });
 
@@ -194,7 +148,7 @@ test('expired: an undecided request rejects itself after the worker’s approval
     assert.deepEqual(calls.staged, []);
     assert.deepEqual(calls.ensureGroups, [true]);
     assert.deepEqual(calls.verified, [], 'nobody decided');
-    await pagesEnded(handle, calls);
+    await pagesEnded(calls, { COMPLETED: [...calls.pages.keys()] });
   });
 });
 

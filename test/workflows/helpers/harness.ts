@@ -10,10 +10,16 @@
  * the same seals as in production.
  *
  * Server: the dev server `npm test` starts (TEMPORAL_TEST_ADDRESS), else one started here by
- * the SDK's test environment from the project's cached Temporal CLI (never a download).
+ * the SDK's test environment from the project's cached Temporal CLI (never a download). Its
+ * timers are real: a test that waits out a timer keeps it short through the worker's settings
+ * (the approval timeout in the policy's verdict), never with a sleep of its own.
+ *
+ * One bundle and one worker per test file; each import gets its own mocks (by workflow id).
  */
 import '../../helpers/setup.js';
+import assert from 'node:assert/strict';
 import { after } from 'node:test';
+import { QueryNotRegisteredError, type WorkflowHandle } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -28,8 +34,8 @@ import {
 import type { FetchedPage, PageEmployee } from '../../../activities/fetch-page.js';
 import { dataConverterFor } from '../../../codec/data-converter.js';
 import { findTemporalCli } from '../../../local-temporal/temporal-cli.js';
-import { parseImportInput } from '../../../domain/import-input.js';
-import type { EmployeeResult, Outcome } from '../../../domain/outcomes.js';
+import { parseImportInput, type ImportInputOptions } from '../../../domain/import-input.js';
+import type { EmployeeResult, ImportProgress, Outcome } from '../../../domain/outcomes.js';
 import type { SafeguardRules } from '../../../domain/safeguards.js';
 import {
   importEmployeesFailedKey,
@@ -42,7 +48,10 @@ import {
   pageSealRequest,
   type DirectoryPageInput,
 } from '../../../workflows/directory-page-api.js';
+import { IMPORT_WORKFLOW_TYPE, progressQuery } from '../../../workflows/import-api.js';
+import type { importEmployees } from '../../../workflows/import-employees.js';
 import type { ImportState } from '../../../workflows/import-state.js';
+import { until } from '../../helpers/wait.js';
 import { sharedWorkflowBundle } from '../../../worker/workflow-bundle.js';
 
 let shared: Promise<TestWorkflowEnvironment> | undefined;
@@ -66,10 +75,6 @@ export function workflowTestEnv(): Promise<TestWorkflowEnvironment> {
   return shared;
 }
 
-after(async () => {
-  if (shared) await (await shared).teardown();
-});
-
 let counter = 0;
 /** A task queue (and workflow id) of this test's own, so tests on one server never meet. */
 export function uniqueName(test: string): string {
@@ -88,7 +93,7 @@ export interface Scenario {
    */
   safeguards?: SafeguardRules | null;
   /** Replaces the staging of one employee (to hold it, or fail it). */
-  stage?: (personioId: number) => Promise<EmployeeResult> | undefined;
+  stage?: (personioId: number) => Promise<EmployeeResult | undefined>;
 }
 
 /** What the mocked activities were asked, in order. */
@@ -288,26 +293,109 @@ export function mockActivities(scenario: Scenario): { activities: Activities; ca
   return { activities: { ...unexpected, ...mocks }, calls };
 }
 
+/** Each import's mocked activities, by its workflow id (its pages' ids start with it). */
+const imports = new Map<string, Activities>();
+
 /**
- * Runs `fn` while an in-process worker with the mocked activities polls `taskQueue`; the
- * worker stops afterwards. Heartbeats are sent at once, so a cancelled activity hears of it
- * in milliseconds (the default waits most of its heartbeat timeout).
+ * The worker of this test file: one for all its tests (creating a worker takes seconds), on
+ * a task queue of the file's own, handing every activity to the mocks of the import it serves.
+ * Heartbeats are sent at once, so a cancelled activity hears of it in milliseconds (the
+ * default waits most of its heartbeat timeout).
  */
-export async function withMockWorker<T>(
-  env: TestWorkflowEnvironment,
-  taskQueue: string,
-  activities: Activities,
-  fn: () => Promise<T>,
+let worker: Promise<{ taskQueue: string; stop: () => Promise<void> }> | undefined;
+
+function mockWorker() {
+  worker ??= (async () => {
+    const env = await workflowTestEnv();
+    const taskQueue = uniqueName('workflows');
+    const byImport = (): Activities => {
+      const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
+      const mocks = imports.get(workflowId.split('/')[0] ?? '');
+      if (!mocks) throw new Error(`no mocked activities for ${workflowId}`);
+      return mocks;
+    };
+    const activities = Object.fromEntries(
+      Object.keys(createActivities({})).map((name) => [
+        name,
+        (...args: unknown[]) =>
+          (byImport()[name as keyof Activities] as (...a: unknown[]) => unknown)(...args),
+      ]),
+    );
+    const created = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      workflowBundle: await sharedWorkflowBundle(),
+      activities,
+      dataConverter: dataConverterFor(null),
+      maxHeartbeatThrottleInterval: '50ms',
+      defaultHeartbeatThrottleInterval: '50ms',
+    });
+    const running = created.run();
+    return {
+      taskQueue,
+      stop: async () => {
+        created.shutdown();
+        await running;
+      },
+    };
+  })();
+  return worker;
+}
+
+after(async () => {
+  if (worker) await (await worker).stop();
+  if (shared) await (await shared).teardown();
+});
+
+export type ImportHandle = WorkflowHandle<typeof importEmployees>;
+
+/**
+ * Starts an import whose activities answer from `scenario`, and runs `fn` with it. An import
+ * still running when `fn` ends (a failed test) is terminated, so it cannot slow the next.
+ */
+export async function withImport<T>(
+  name: string,
+  scenario: Scenario,
+  input: ImportInputOptions,
+  fn: (handle: ImportHandle, calls: Calls) => Promise<T>,
 ): Promise<T> {
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
+  const env = await workflowTestEnv();
+  const { taskQueue } = await mockWorker();
+  const workflowId = uniqueName(name);
+  const { activities, calls } = mockActivities(scenario);
+  imports.set(workflowId, activities);
+  const handle = await env.client.workflow.start<typeof importEmployees>(IMPORT_WORKFLOW_TYPE, {
+    workflowId,
     taskQueue,
-    workflowBundle: await sharedWorkflowBundle(),
-    activities,
-    dataConverter: dataConverterFor(null),
-    maxHeartbeatThrottleInterval: '50ms',
-    defaultHeartbeatThrottleInterval: '50ms',
+    args: [input],
   });
-  return worker.runUntil(fn);
+  try {
+    return await fn(handle, calls);
+  } finally {
+    if ((await handle.describe()).status.name === 'RUNNING')
+      await handle.terminate('the test ended').catch(() => undefined);
+  }
+}
+
+/** The import's progress; undefined before its first workflow task has set up the query. */
+export async function progressOf(handle: ImportHandle): Promise<ImportProgress | undefined> {
+  return handle.query(progressQuery).catch((err: unknown) => {
+    if (err instanceof QueryNotRegisteredError) return undefined;
+    throw err;
+  });
+}
+
+/** Waits until every page the run held has ended, and checks how: status → offsets. */
+export async function pagesEnded(calls: Calls, expected: Partial<Record<string, number[]>>): Promise<void> {
+  const env = await workflowTestEnv();
+  const ended: Record<string, number[]> = {};
+  for (const [offset, id] of calls.pages) {
+    const status = await until(`page ${offset} (${id}) to end`, async () => {
+      const { status } = await env.client.workflow.getHandle(id).describe();
+      return status.name === 'RUNNING' ? undefined : status.name;
+    });
+    (ended[status] ??= []).push(offset);
+  }
+  assert.deepEqual(ended, expected);
 }
