@@ -31,7 +31,7 @@ import { SANDBOX_JUMPCLOUD_API_KEY } from '../sandbox/jumpcloud/server.js';
 import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } from '../sandbox/personio/server.js';
 import type { StatsSnapshot } from '../sandbox/stats.js';
 import { createImportDeps } from '../worker/import-deps.js';
-import type { ImportReport } from '../workflows/import-api.js';
+import { progressQuery, type ImportReport } from '../workflows/import-api.js';
 import { runBaseline, type BaselineResult } from './baseline.js';
 import { historyStats, type HistoryStats } from './history.js';
 import { startSandbox, startWorker, type SandboxProcess } from './processes.js';
@@ -366,11 +366,13 @@ async function runTemporal(
       const workflowId = `${base}-${part}`;
       say(`${part}: import ${workflowId}…`);
       const t0 = performance.now();
-      const report = await client.workflow.execute<(i: unknown) => Promise<ImportReport>>('importEmployees', {
+      const handle = await client.workflow.start<(i: unknown) => Promise<ImportReport>>('importEmployees', {
         taskQueue,
         workflowId,
         args: [input],
       });
+      const timeline = samplePhases(handle, ctx.jumpcloud);
+      const report = await handle.result().finally(() => timeline.stop());
       const wallMs = performance.now() - t0;
       const [jc, p] = await ctx.snapshot();
       const history = await historyStats(client, workflowId);
@@ -401,6 +403,7 @@ async function runTemporal(
         ),
       };
       say(`${part}: ${secs(wallMs)} s, ${history.totalEvents} events in ${history.workflows} workflows`);
+      say(`${part}: by phase (seconds, JumpCloud requests/s): ${timeline.summary()}`);
       say(
         `${part}: physical limit ${limit.seconds.toFixed(1)} s (Personio ${limit.needed.personio} reads: ${limit.personioSeconds.toFixed(1)} s; JumpCloud ${limit.needed.jumpcloud} requests: ${limit.jumpcloudSeconds.toFixed(1)} s) → ${(wallMs / 1000 / limit.seconds).toFixed(2)}× it`,
       );
@@ -416,6 +419,54 @@ async function runTemporal(
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Where the time of a run goes: once a second, the import's phase (its progress query) and
+ * the JumpCloud requests sent since, so idle stretches of the slower API show by phase.
+ */
+function samplePhases(
+  handle: { query: (q: typeof progressQuery) => Promise<{ phase: string }> },
+  jumpcloud: SandboxProcess,
+) {
+  const seconds = new Map<string, { seconds: number; requests: number }>();
+  let last = { at: performance.now(), requests: 0, phase: 'starting' };
+  let stopped = false;
+  const tick = async () => {
+    const [phase, stats] = await Promise.all([
+      handle.query(progressQuery).then(
+        (p) => p.phase,
+        () => last.phase,
+      ),
+      jumpcloud.stats(),
+    ]);
+    const at = performance.now();
+    const entry = seconds.get(last.phase) ?? { seconds: 0, requests: 0 };
+    entry.seconds += (at - last.at) / 1000;
+    entry.requests += Math.max(0, stats.totalRequests - last.requests);
+    seconds.set(last.phase, entry);
+    last = { at, requests: stats.totalRequests, phase };
+  };
+  // Bounded: it stops with the run.
+  const loop = (async () => {
+    while (!stopped) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (!stopped) await tick().catch(() => undefined);
+    }
+  })();
+  return {
+    stop: () => {
+      stopped = true;
+      return loop;
+    },
+    summary: () =>
+      [...seconds]
+        .map(
+          ([phase, { seconds: s, requests }]) =>
+            `${phase} ${s.toFixed(1)} s @ ${(requests / s).toFixed(0)}/s`,
+        )
+        .join(', '),
+  };
 }
 
 function targetsOf(workload: Workload, r: WorkloadResult): WorkloadResult['targets'] {

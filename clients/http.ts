@@ -4,6 +4,7 @@
  * pacing to the API's rate limits (clients/rate-limiter.ts; a 429 means "wait", not
  * "fail"), and every failure turned into an ApiError.
  */
+import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsOfJSONResponseBody } from 'got';
@@ -45,7 +46,11 @@ export interface HttpStats {
  */
 function activityCancellation(): AbortSignal | undefined {
   try {
-    return Context.current().cancellationSignal;
+    const signal = Context.current().cancellationSignal;
+    // Every request of the activity listens to it, and an activity may send many at once:
+    // that is not a leak, so node is told not to warn about it.
+    setMaxListeners(0, signal);
+    return signal;
   } catch {
     return undefined; // Not in an activity (the CLI's checks, the benchmark's plain loop).
   }
@@ -149,7 +154,7 @@ export class HttpClient {
     const response = await this.queue.add(async () => {
       // The rate grant is taken while holding a concurrency slot, so a request goes out when
       // it is granted: grants then never bunch up behind the concurrency cap.
-      await this.limiter.acquire();
+      const grant = await this.limiter.acquire();
       started = performance.now();
       this.observe.queued(this.system, started - queuedAt);
       this.sent++;
@@ -166,6 +171,9 @@ export class HttpClient {
         if (cancelled?.aborted) throw cancelled.reason ?? err;
         this.observe.request(this.system, 'network', performance.now() - started);
         throw this.networkError(describe, err);
+      } finally {
+        // The server counted it before it answered: the limiter counts from here.
+        grant.answered();
       }
     });
     const status = response.statusCode;

@@ -16,6 +16,12 @@
 export interface RateRule {
   limit: number;
   windowMs: number;
+  /**
+   * From when a request counts: its answer (the default; a server counts a request before it
+   * answers, so this is never early, whatever the network does) or its sending (a steady rate
+   * of our own choosing, where a round trip per window would be a loss for nothing).
+   */
+  countFrom?: 'answer' | 'send';
 }
 
 /**
@@ -31,18 +37,45 @@ export interface SharedBudget {
 const LOW_TOKENS = 4;
 
 /**
- * Room for network jitter: the server counts a request when it arrives, and two requests sent
- * a window apart can arrive closer than that (workload E, 50 ± 20 ms: 2 of 200 re-run reads
- * were refused with a 2 % + 20 ms margin). A window is counted 5 % + 50 ms longer.
+ * Room for the shared budget (clients/temporal-budget.ts), which only knows when each worker
+ * was told it may send: the request goes out after the update's round trip and reaches the
+ * server after the network's, so the budget counts each window 5 % + 50 ms longer (workload
+ * E, 50 ± 20 ms: 2 of 200 re-run reads were refused with 2 % + 20 ms).
  */
-const WINDOW_MARGIN = 1.05;
-const WINDOW_MARGIN_MS = 50;
+const SHARED_WINDOW_MARGIN = 1.05;
+const SHARED_WINDOW_MARGIN_MS = 50;
+
+/** Longer than any request may take (clients/http.ts times out at 30 s by default). */
+const STALE_MS = 5 * 60_000;
+
+/** One request counted by the limiter: in its windows from the moment it is sent. */
+interface Sent {
+  sentAt: number;
+  /**
+   * When its answer came (or it failed); null while it is in flight. A server counts a
+   * request when it arrives, which is before it answers: counting from the answer is never
+   * too early, whatever the network's delay or jitter, and costs no more than one round trip.
+   */
+  answeredAt: number | null;
+}
+
+/** A request's grant: call `answered` once its answer (or failure) is in. */
+export interface Grant {
+  /** How long the request waited for its grant (ms). */
+  waitedMs: number;
+  answered(): void;
+}
 
 export class RateLimiter {
-  private readonly logs: { rule: RateRule; times: number[] }[];
+  private readonly rules: RateRule[];
+  /** The requests still inside the longest window (or in flight), oldest first. */
+  private sent: Sent[] = [];
+  private readonly longestWindowMs: number;
   private pausedUntil = 0;
   /** Grants are handed out one at a time, in order of asking. */
   private queue: Promise<void> = Promise.resolve();
+  /** Wakes a grant waiting for a request in flight to be answered. */
+  private onAnswer: (() => void) | undefined;
   private waitedMs = 0;
   private pauses = 0;
   private shared: { budget: SharedBudget; onError: (err: unknown) => void } | undefined;
@@ -57,30 +90,46 @@ export class RateLimiter {
       if (!(rule.limit >= 1) || !(rule.windowMs > 0))
         throw new Error(`a rate rule needs a limit ≥ 1 and a window > 0 (got ${JSON.stringify(rule)})`);
     }
-    this.logs = rules.map((rule) => ({
-      rule: { limit: Math.floor(rule.limit), windowMs: rule.windowMs * WINDOW_MARGIN + WINDOW_MARGIN_MS },
-      times: [],
-    }));
+    this.rules = rules.map((rule) => ({ ...rule, limit: Math.floor(rule.limit) }));
+    this.longestWindowMs = Math.max(0, ...this.rules.map((r) => r.windowMs));
   }
 
-  /** Waits until a request may be sent, and counts it. Resolves with the time waited (ms). */
-  acquire(): Promise<number> {
+  /**
+   * Waits until a request may be sent, and counts it. The caller tells the grant when the
+   * answer is in (`answered`); until then the request counts as inside every window.
+   */
+  acquire(): Promise<Grant> {
     const asked = this.now();
+    const entry: Sent = { sentAt: 0, answeredAt: null };
     const granted = this.queue.then(async () => {
       for (;;) {
         const wait = this.waitBeforeNext();
         if (wait <= 0) break;
-        await this.sleep(wait);
+        if (wait === Infinity)
+          // Checked again at least every second: a request never answered goes stale (below).
+          await Promise.race([new Promise<void>((resolve) => (this.onAnswer = resolve)), this.sleep(1000)]);
+        else await this.sleep(wait);
       }
-      const at = this.now();
-      for (const log of this.logs) log.times.push(at);
-      if (this.shared) await this.waitForSharedSlot(this.shared);
+      entry.sentAt = this.now();
+      if (this.rules.length > 0) this.sent.push(entry);
     });
     this.queue = granted.catch(() => {});
-    return granted.then(() => {
+    return granted.then(async () => {
+      // Outside the queue: the reservations of concurrent requests travel to the shared
+      // budget together (one at a time, each round trip would cap the rate).
+      if (this.shared) await this.waitForSharedSlot(this.shared);
       const waited = this.now() - asked;
       this.waitedMs += waited;
-      return waited;
+      return {
+        waitedMs: waited,
+        answered: () => {
+          if (entry.answeredAt !== null) return;
+          entry.answeredAt = this.now();
+          const wake = this.onAnswer;
+          this.onAnswer = undefined;
+          wake?.();
+        },
+      };
     });
   }
 
@@ -96,7 +145,12 @@ export class RateLimiter {
   private async waitForSharedSlot({ budget, onError }: NonNullable<typeof this.shared>): Promise<void> {
     let at: number;
     try {
-      at = await budget.reserve(this.logs.map((l) => l.rule));
+      at = await budget.reserve(
+        this.rules.map(({ limit, windowMs }) => ({
+          limit,
+          windowMs: windowMs * SHARED_WINDOW_MARGIN + SHARED_WINDOW_MARGIN_MS,
+        })),
+      );
     } catch (err) {
       onError(err);
       return;
@@ -133,14 +187,36 @@ export class RateLimiter {
     return { waitedMs: this.waitedMs, pauses: this.pauses };
   }
 
+  /** How long the next request must wait: 0 to go now, Infinity until an answer comes in. */
   private waitBeforeNext(): number {
     const now = this.now();
     let wait = this.pausedUntil - now;
-    for (const { rule, times } of this.logs) {
-      // Forget grants that left the window; the log never holds more than `limit` entries.
-      while (times.length > 0 && now - times[0]! >= rule.windowMs) times.shift();
-      if (times.length >= rule.limit)
-        wait = Math.max(wait, times[times.length - rule.limit]! + rule.windowMs - now);
+    // A request nobody reported an answer for (a bug, not a slow API: requests time out
+    // sooner) counts as answered after STALE_MS, so pacing can never stop for good.
+    for (const s of this.sent)
+      if (s.answeredAt === null && now - s.sentAt > STALE_MS) s.answeredAt = s.sentAt + STALE_MS;
+    // Forget requests answered longer ago than any window.
+    this.sent = this.sent.filter((s) => s.answeredAt === null || now - s.answeredAt < this.longestWindowMs);
+    for (const { limit, windowMs, countFrom } of this.rules) {
+      if (countFrom === 'send') {
+        const sent = this.sent.map((s) => s.sentAt).filter((at) => now - at < windowMs);
+        if (sent.length >= limit) wait = Math.max(wait, sent[sent.length - limit]! + windowMs - now);
+        continue;
+      }
+      const answered: number[] = [];
+      let inFlight = 0;
+      for (const { answeredAt } of this.sent) {
+        if (answeredAt === null) inFlight++;
+        else if (now - answeredAt < windowMs) answered.push(answeredAt);
+      }
+      const over = inFlight + answered.length - limit;
+      if (over < 0) continue;
+      // As many in flight as the rule allows: the next may go once one is answered.
+      if (inFlight >= limit) return Infinity;
+      // Otherwise once enough of the answered ones have left the window (those in flight
+      // will leave it last).
+      answered.sort((a, b) => a - b);
+      wait = Math.max(wait, answered[over]! + windowMs - now);
     }
     return wait;
   }
@@ -159,9 +235,19 @@ export const PERSONIO_DOCUMENTED_RULES: readonly RateRule[] = [
   { limit: 300, windowMs: 60_000 },
 ];
 
-/** Rules for an optional steady rate (JUMPCLOUD_REQUESTS_PER_SECOND): `rps` in any second. */
+/**
+ * Rules for an optional steady rate (JUMPCLOUD_REQUESTS_PER_SECOND, Personio v2's default):
+ * `rps` in any second, counted from the sending. JumpCloud publishes no numbers, so its rate
+ * is a setting, not a server's documented count: a round trip per window (counting from the
+ * answer) would cost 5 % of it for nothing. A server counting `rps` in any second may see a
+ * request early when the network's delay varies; its 429 makes every request wait
+ * (clients/http.ts). One window of a whole second (not ten of a tenth) lets a grant that a
+ * busy event loop handed out late be made up within the second.
+ */
 export function perSecondRules(rps: number | null | undefined): RateRule[] {
   if (!rps || rps <= 0) return [];
   // Below 1/s: one request per 1/rps seconds.
-  return rps >= 1 ? [{ limit: Math.floor(rps), windowMs: 1000 }] : [{ limit: 1, windowMs: 1000 / rps }];
+  return rps >= 1
+    ? [{ limit: Math.floor(rps), windowMs: 1000, countFrom: 'send' }]
+    : [{ limit: 1, windowMs: 1000 / rps, countFrom: 'send' }];
 }

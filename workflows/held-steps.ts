@@ -7,7 +7,7 @@
  * Each step runs until every page of its list has answered (true) or the history is large
  * enough to continue as new (false); where it stands lives in the import's state.
  */
-import { proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { StateSeal } from '../activities/carried-state.js';
 import type { EnsuredGroups } from '../activities/groups.js';
@@ -57,8 +57,11 @@ export async function planHeldPages(
   const seal = await sealStep('plan', request);
   await pages.run({
     step: 'plan',
-    // Planning only reads JumpCloud, so twice the window keeps the worker's activity slots busy.
-    window: Math.min(2 * input.pagesInFlight, 40),
+    // Planning only reads: each page waits mostly on its Temporal round trips (seal check,
+    // activity, answer), so 40 at once keep JumpCloud's rate busy, where the apply window
+    // (pagesInFlight) left it idle for much of a large preview (patched: runs recorded before
+    // planned twice the apply window at once).
+    window: patched('plan-window-40') ? 40 : Math.min(2 * input.pagesInFlight, 40),
     hasNext: () => held.planned < held.offsets.length,
     next: () => held.offsets[held.planned++]!,
     command: (offset) => ({ step: 'plan', request: { ...request, offset }, seal }),
