@@ -1,12 +1,12 @@
 /**
  * `report`: the complete per-employee report of an import, for any size: the parent's
- * result names the pages, and each page child's result holds its employees.
+ * result names the pages, and each page's result (or, while it runs, its answer to
+ * `pageReportQuery`) holds its employees. Only what workflows return or answer: no history
+ * is read.
  */
 import { csvCell, stripTerminalEscapes } from '../domain/text-safety.js';
 import { writeFileSync } from 'node:fs';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
-import type { PlannedPage } from '../activities/settle-page.js';
 import type { EmployeeResult } from '../domain/outcomes.js';
 import { loadTemporalSettings } from '../config/env.js';
 import {
@@ -223,8 +223,9 @@ function activationText(activateAt: string | undefined, runStart: number | undef
 }
 
 /**
- * A page's every employee. A preview page hands its parent only the counts and problems; its
- * full plan is the result of its `planPage` activity, in the page's own history.
+ * A page child's every employee. A preview page returns only the counts and problems; it
+ * tells its full plan when asked (`pageReportQuery`: a page that has ended is replayed by a
+ * worker of the task queue to answer).
  */
 async function fullResults(
   client: Client,
@@ -234,16 +235,9 @@ async function fullResults(
   const handle = client.workflow.getHandle(pageWorkflowId);
   const report = page ?? ((await handle.result()) as PageReport);
   if (!report.planned?.fullPlanInActivity) return report.results;
-  const history = await handle.fetchHistory();
-  const completed = history.events?.find(
-    (e) => e.activityTaskCompletedEventAttributes,
-  )?.activityTaskCompletedEventAttributes;
-  const [planned] = (await decodeArrayFromPayloads(
-    client.options.loadedDataConverter,
-    completed?.result?.payloads,
-  )) as PlannedPage[];
-  if (!planned) throw new Error(`${pageWorkflowId}: the page's plan is missing from its history`);
-  return planned.results;
+  const { planned } = await handle.query(pageReportQuery);
+  if (!planned) throw new Error(`${pageWorkflowId}: the page does not tell its plan`);
+  return planned;
 }
 
 /**

@@ -117,8 +117,9 @@ export interface PageReport {
   totalElements: number;
   /**
    * A planned page (a preview): whether applying it writes anything, its matched users, its
-   * manager changes. With `fullPlanInActivity`, `results` holds only the problems; the whole
-   * plan is the `planPage` activity's result in the page's own history (client/report-command.ts).
+   * manager changes. With `fullPlanInActivity` (a name older runs recorded), `results` holds
+   * only the problems; the page tells its whole plan when asked (`pageReportQuery`, which the
+   * CLI's report asks: client/report-command.ts), or as its result once it has ended (a held page).
    */
   planned?: { writes: boolean; importedUsers: number; managerChanges?: number; fullPlanInActivity?: boolean };
 }

@@ -3,12 +3,14 @@
  * and held (workflows/directory-page.ts; started by workflows/page-children.ts): plan the
  * page (one activity, reads only), or fetch it, settle the unchanged and stage each other
  * employee with an activity of its own (workflows/page-staging.ts). A page keeps its own
- * small history, can be inspected alone in Temporal Web, and returns the page's full report.
+ * small history, can be inspected alone in Temporal Web, and returns the page's full report
+ * (a plan: the counts and problems, and its whole plan when asked, `pageReportQuery`).
  */
 import { ApplicationFailure, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { countOutcomes, isProblem, type EmployeeResult } from '../domain/outcomes.js';
 import { shortCall } from './activity-options.js';
+import { pageReportQuery, type HeldPageReport } from './directory-page-api.js';
 import { pageProgressQuery, type PageReport } from './import-api.js';
 import type { PageRequest } from '../domain/page-request.js';
 import { stagePage } from './page-staging.js';
@@ -52,10 +54,16 @@ export async function importPage(request: PageRequest): Promise<PageReport> {
 
 /** The preview of one page: one activity, reads only. */
 async function planOnePage(request: PageRequest): Promise<PageReport> {
+  // The full plan (every employee, every field's old → new value) is this page's answer when
+  // asked, as a held page's is (`report` asks it, also of a page that has ended: the worker
+  // replays it); the parent gets the counts and the problems only, so its own history stays
+  // small however large the plan. A query adds nothing to the history: runs recorded before
+  // it answer too.
+  const held: HeldPageReport = { offset: request.offset, planned: null, applied: null, links: null };
+  setHandler(pageReportQuery, () => held);
   const planned = await planPage({ ...request, dryRun: true });
-  // The full plan (every employee, every field's old → new value) stays in this child's
-  // history, as the activity's result, where `report` reads it; the parent gets the counts and
-  // the problems only, so its own history stays small however large the plan.
+  held.planned = planned.results;
+  held.plannedWrites = planned.writes;
   return {
     offset: request.offset,
     results: planned.results.filter(isProblem),

@@ -2,14 +2,22 @@
  * A report holds this run's employees, each exactly once, however many runs went before it
  * under the same workflow id within the same minute (run ids are time-ordered, so their first
  * characters are shared). Through the real processes: `import --report`, `import --dry-run
- * --plan-output`, and `report --format csv` on a run waiting for approval.
+ * --plan-output`, and `report --format csv` on a run waiting for approval. The report is what
+ * the workflows answer, never an event read out of a history: the rows are each held page's
+ * answer to `pageReport` while the run waits, its result once the run has ended.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startRealProcesses } from '../helpers/real-processes.js';
+import {
+  directoryPageWorkflowId,
+  pageReportQuery,
+  type HeldPageReport,
+} from '../../workflows/directory-page-api.js';
+import { progressQuery, type ImportReport } from '../../workflows/import-api.js';
+import { startRealProcesses, type RealProcesses } from '../helpers/real-processes.js';
 
 /** personioId → outcome, failing on an employee listed twice. */
 function outcomes(csv: string): Map<number, string> {
@@ -24,11 +32,26 @@ function outcomes(csv: string): Map<number, string> {
   return byId;
 }
 
+/** personioId → outcome as the run's held pages answer, in page order (as applied, else as planned). */
+async function pagesAnswer(
+  env: RealProcesses,
+  run: { firstRunId: string; heldPages?: number; pageSize: number },
+  ask: (id: string) => Promise<HeldPageReport>,
+): Promise<Map<number, string>> {
+  assert.ok(run.heldPages, 'the run holds its pages');
+  const byId = new Map<number, string>();
+  for (let i = 0; i < run.heldPages; i++) {
+    const held = await ask(directoryPageWorkflowId(env.workflowId, run.firstRunId, i * run.pageSize));
+    for (const r of held.applied ?? held.planned ?? []) byId.set(r.personioId, r.outcome);
+  }
+  return byId;
+}
+
 test('every report holds this run’s employees once, with this run’s outcomes', async (t) => {
   const employees = 40;
   const env = await startRealProcesses(t, { personio: { employees, seed: 53 } });
   const dir = mkdtempSync(join(tmpdir(), 'report-this-run-'));
-  const quiet = ['--notify', 'never'];
+  const quiet = ['--notify', 'never', '--page-size', '15'];
 
   const first = await env.cli(['import', ...quiet, '--report', join(dir, 'first.csv')]);
   assert.equal(first.code, 0, first.output);
@@ -53,7 +76,7 @@ test('every report holds this run’s employees once, with this run’s outcomes
   const paused = env.startCli([
     'import',
     '--input-json',
-    JSON.stringify({ notify: { when: 'never' }, safeguards: { maxSuspensions: 1 } }),
+    JSON.stringify({ notify: { when: 'never' }, pageSize: 15, safeguards: { maxSuspensions: 1 } }),
   ]);
   await paused.waitFor(/Waiting for approval/, 120_000);
   const waiting = await env.cli(['report', '--format', 'csv', '--output', join(dir, 'waiting.csv')]);
@@ -67,6 +90,14 @@ test('every report holds this run’s employees once, with this run’s outcomes
       .sort(),
     [...leavers].sort(),
   );
+  // Each page, asked while the run waits: the report is their answers, in directory order.
+  const progress = await env.client.workflow.getHandle(env.workflowId).query(progressQuery);
+  const asked = await pagesAnswer(
+    env,
+    { ...progress, firstRunId: progress.firstRunId!, pageSize: progress.pageSize! },
+    (id) => env.client.workflow.getHandle(id).query(pageReportQuery),
+  );
+  assert.deepEqual([...waitingRows], [...asked], 'the waiting report is what the pages answer');
   const approve = await env.cli([
     'approve',
     '--by',
@@ -84,4 +115,13 @@ test('every report holds this run’s employees once, with this run’s outcomes
   assert.equal(applied.size, employees);
   for (const id of leavers) assert.equal(applied.get(id), 'suspended');
   assert.equal([...applied.values()].filter((o) => o === 'created').length, 0);
+  // Once the run has ended, each page's result: the report is what they returned.
+  const run = (await env.client.workflow.getHandle(env.workflowId).result()) as ImportReport;
+  assert.ok((run.heldPages ?? 0) >= 3, `several pages: ${run.heldPages}`);
+  const returned = await pagesAnswer(
+    env,
+    run,
+    async (id) => (await env.client.workflow.getHandle(id).result()) as HeldPageReport,
+  );
+  assert.deepEqual([...applied], [...returned], 'the report is what the pages returned');
 });
