@@ -31,6 +31,7 @@ export function hasControlCharacters(value: string): boolean {
 /** At most `max` characters (code points, never half a surrogate pair). */
 export function capText(value: string, max: number): { text: string; cut: number } {
   const chars = Array.from(value);
+  // Stryker disable next-line EqualityOperator: at exactly `max` the cut text is the whole text, cut 0
   if (chars.length <= max) return { text: value, cut: 0 };
   return { text: chars.slice(0, max).join(''), cut: chars.length - max };
 }
@@ -74,7 +75,7 @@ export function stripTerminalEscapes(text: string): string {
     .replace(/\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?/g, '')
     .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
     .replace(/\u009b[0-?]*[ -/]*[@-~]/g, '')
-    .replace(/\u001b[@-_]?/g, '')
+    .replace(/\u001b[@-_]/g, '') // a lone ESC goes with the control characters below
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
   /* eslint-enable no-control-regex */
 }

@@ -165,3 +165,29 @@ describe('the check before an activation', () => {
     });
   });
 });
+
+describe('what an activation time accepts', () => {
+  const at = (hireDate: string, localTime = '08:00') => activationInstant(hireDate, localTime, 'UTC');
+  const refused = { name: 'ActivationTimeError' };
+
+  it('a date at the start, spaces around it ignored; nothing before it', () => {
+    assert.equal(at(' 2026-12-01 '), '2026-12-01T08:00:00.000Z');
+    assert.equal(calendarDate(' 2026-12-01T00:00:00+01:00 '), '2026-12-01');
+    assert.throws(() => at('on 2026-12-01'), refused);
+    assert.equal(calendarDate('on 2026-12-01'), null);
+  });
+
+  it('HH:MM or HH:MM:SS and nothing around it', () => {
+    assert.equal(at('2026-12-01', '08:00:07'), '2026-12-01T08:00:07.000Z');
+    assert.equal(at('2026-12-01', '23:59:59'), '2026-12-01T23:59:59.000Z');
+    for (const localTime of ['x08:00', '08:00x', '08:00:60', '08:00:7', '08:00:0x', '24:00'])
+      assert.throws(() => at('2026-12-01', localTime), refused, localTime);
+  });
+
+  it('an unparsable instant is named', () => {
+    assert.throws(() => millisUntil('soon', 0), {
+      name: 'ActivationTimeError',
+      message: 'not an ISO 8601 instant: "soon"',
+    });
+  });
+});

@@ -71,4 +71,29 @@ describe('text from Personio is data', () => {
     assert.equal(stripTerminalEscapes('\u001b]0;title\u0007ok'), 'ok');
     assert.equal(stripTerminalEscapes('x\ry\u0008z\n\tw'), 'xyz\n\tw');
   });
+
+  it('terminal: unterminated titles, 8-bit CSI with parameters and intermediates, two-byte escapes', () => {
+    for (const [text, shown] of [
+      ['a\u001b]0;title', 'a'],
+      ['\u009b31mred', 'red'],
+      ['\u009b1;31mred\u009b0m', 'red'],
+      ['\u009b2 qcursor', 'cursor'],
+      ['a\u001bNb', 'ab'],
+      ['a\u001b', 'a'],
+      ['a\u001bzb', 'azb'],
+    ] as const)
+      assert.equal(stripTerminalEscapes(text), shown, JSON.stringify(text));
+  });
+
+  it('CSV cells: only a leading sign is a formula; nothing is an empty cell', () => {
+    assert.equal(csvCell('anna-lena@example.com'), 'anna-lena@example.com');
+    assert.equal(csvCell('a=b'), 'a=b');
+    assert.equal(csvCell(null), '');
+    assert.equal(csvCell(undefined), '');
+    assert.equal(csvCell(true), 'true');
+  });
+
+  it('lengths: a text of exactly the limit is kept whole', () => {
+    assert.deepEqual(capText('abc', 3), { text: 'abc', cut: 0 });
+  });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  departmentKey,
   distinctDepartments,
   findDuplicateEmails,
   findSharedUsernameBases,
@@ -62,6 +63,46 @@ describe('findDuplicateEmails', () => {
 
   it('ignores empty addresses', () => {
     assert.deepEqual(findDuplicateEmails([entry(1, { email: '' }), entry(2, { email: '' })]), []);
+    assert.deepEqual(findDuplicateEmails([entry(1, { email: ' ' }), entry(2, { email: '  ' })]), []);
+  });
+
+  it('compares addresses without surrounding spaces, and by lower case only', () => {
+    assert.deepEqual(
+      findDuplicateEmails([
+        entry(1, { email: ' anna@example.com' }),
+        entry(2, { email: 'ANNA@example.com ' }),
+      ]).map((h) => h.personioId),
+      [1, 2],
+    );
+    // Upper-casing would make "ß" and "ss" one address; they are two.
+    assert.deepEqual(
+      findDuplicateEmails([
+        entry(1, { email: 'straße@example.com' }),
+        entry(2, { email: 'strasse@example.com' }),
+      ]),
+      [],
+    );
+  });
+
+  it('lists the employees of several shared addresses by id, whatever address came first', () => {
+    const entries = [
+      entry(5, { email: 'a@example.com' }),
+      entry(1, { email: 'b@example.com' }),
+      entry(6, { email: 'a@example.com' }),
+      entry(2, { email: 'b@example.com' }),
+    ];
+    assert.deepEqual(
+      findDuplicateEmails(entries).map((h) => h.personioId),
+      [1, 2, 5, 6],
+    );
+  });
+
+  it('lists up to five other sharers in full', () => {
+    const entries = Array.from({ length: 6 }, (_, i) => entry(i + 1, { email: 'hr@example.com' }));
+    assert.equal(
+      findDuplicateEmails(entries)[0]?.reason,
+      'email shared with Personio employees 2, 3, 4, 5, 6: fix it in Personio',
+    );
   });
 });
 
@@ -102,6 +143,16 @@ describe('findSupervisorCycles', () => {
     assert.deepEqual(findSupervisorCycles([...entries].reverse()), [1, 2, 3]);
   });
 
+  it('lists the employees of several cycles sorted by id, whatever order they were walked in', () => {
+    const entries = [
+      entry(6, { supervisorId: 5 }),
+      entry(5, { supervisorId: 6 }),
+      entry(2, { supervisorId: 1 }),
+      entry(1, { supervisorId: 2 }),
+    ];
+    assert.deepEqual(findSupervisorCycles(entries), [1, 2, 5, 6]);
+  });
+
   it('scans a 100,000-long chain closing into a cycle without deep recursion', (t) => {
     const size = 100_000;
     const entries = Array.from({ length: size }, (_, i) => entry(i + 1, { supervisorId: i + 2 }));
@@ -135,6 +186,20 @@ describe('distinctDepartments', () => {
       'Engineering',
       'Sales',
     ]);
+  });
+});
+
+describe('departmentKey', () => {
+  it('is the name trimmed, its runs of whitespace one space, in lower case', () => {
+    assert.equal(departmentKey(' Customer \t  Support '), 'customer support');
+    assert.equal(departmentKey('Sales'), departmentKey('sales'));
+  });
+
+  it('ignores a department that is only whitespace', () => {
+    assert.deepEqual(
+      distinctDepartments([entry(1, { department: '   ' }), entry(2, { department: 'Sales' })]),
+      ['Sales'],
+    );
   });
 });
 

@@ -14,6 +14,7 @@ import {
   departmentGroupAllowed,
   IMPORT_GROUP_DESCRIPTION,
   madeByImport,
+  notMadeByImport,
 } from '../../../domain/group-ownership.js';
 import { groupNameForDepartment } from '../../../domain/import-input.js';
 import { STRICT_POLICY, type ImportPolicy } from '../../../domain/import-policy.js';
@@ -47,6 +48,27 @@ describe('group ownership rules', () => {
     );
     const any = { ...STRICT_POLICY, groups: { allEmployeesGroups: ['*'], departmentGroupPatterns: ['*'] } };
     assert.equal(allowed('Administrators', 'Administrators', any), true);
+  });
+
+  it('any one of several allowed names or patterns is enough', () => {
+    const two = {
+      ...STRICT_POLICY,
+      groups: {
+        allEmployeesGroups: ['Personio Import', 'Staff'],
+        departmentGroupPatterns: ['Personio - {department}', 'Team {department}'],
+      },
+    };
+    assert.equal(allEmployeesGroupAllowed('staff', two), true);
+    assert.equal(allEmployeesGroupAllowed('Personio Import', two), true);
+    assert.equal(departmentGroupAllowed('Team Sales', 'Sales', two, groupNameForDepartment), true);
+    assert.equal(departmentGroupAllowed('Personio - Sales', 'Sales', two, groupNameForDepartment), true);
+  });
+
+  it('a refused group says how to let the import manage it', () => {
+    const { name, reason } = notMadeByImport('Staff');
+    assert.equal(name, 'Staff');
+    assert.match(reason, /^group "Staff" already exists in JumpCloud and was not created by this import/);
+    assert.ok(reason.endsWith(`set its description in JumpCloud to "${IMPORT_GROUP_DESCRIPTION}"`), reason);
   });
 });
 

@@ -22,6 +22,7 @@ describe('baseUsername', () => {
     ['romanises Cyrillic', null, 'Дмитрий', 'Иванов', 'dmitriy.ivanov'],
     ['romanises Greek', null, 'Γιώργος', 'Νικολάου', 'giorgos.nikolaoy'],
     ['drops a +tag sub-address', 'anna+hr@example.com', 'X', 'Y', 'anna'],
+    ['takes an address without @ whole', 'anna.schmidt', 'X', 'Y', 'anna.schmidt'],
     ['prefixes a leading digit with u', '1password@example.com', 'X', 'Y', 'u1password'],
     ['collapses punctuation runs and trims the ends', '..a__b--c..@example.com', 'X', 'Y', 'a_b-c'],
     ['falls back to the name when nothing of the e-mail is usable', '李@example.cn', 'Wei', 'Li', 'wei.li'],
@@ -80,9 +81,20 @@ describe('usernameCandidate', () => {
   });
 
   it('rejects a negative or fractional attempt and a bad id', () => {
-    assert.throws(() => usernameCandidate('anna', 1, -1), RangeError);
+    const attempt = { name: 'RangeError', message: /attempt must be a whole number ≥ 0; got -1/ };
+    assert.throws(() => usernameCandidate('anna', 1, -1), attempt);
     assert.throws(() => usernameCandidate('anna', 1, 0.5), RangeError);
-    assert.throws(() => usernameCandidate('anna', 0, 1), RangeError);
+    const id = { name: 'RangeError', message: /personioId must be a positive whole number; got 0/ };
+    assert.throws(() => usernameCandidate('anna', 0, 1), id);
+  });
+
+  it('refuses a suffix that leaves no room for a name, and fits one that leaves one character', () => {
+    const id = Number.MAX_SAFE_INTEGER; // 16 digits: ".<id>.<attempt>" is 18 characters + the attempt's
+    assert.throws(() => usernameCandidate('anna', id, 999_999_999_999), {
+      name: 'RangeError',
+      message: /no room for a username with suffix '\.9007199254740991\.999999999999'/,
+    });
+    assert.equal(usernameCandidate('anna', id, 99_999_999_999), 'a.9007199254740991.99999999999');
   });
 });
 
