@@ -4,7 +4,8 @@
  * it says how much of the time is ours (≤ 1.1 is the target).
  *
  * Needed requests are the minimum for the work: one Personio read per page (the token aside:
- * auth has a budget of its own), and on JumpCloud the writes the run made plus one listing of
+ * auth has a budget of its own; on v2, one walk of the person listing and one read per
+ * employment not already held, the name lookups aside), and on JumpCloud the writes the run made plus one listing of
  * the users JumpCloud already held (100 a page; at least one request, to know it is empty).
  */
 import { PERSONIO_DOCUMENTED_RULES, type RateRule } from '../clients/rate-limiter.js';
@@ -13,6 +14,26 @@ export interface NeededRequests {
   personioPages: number;
   jumpcloudWrites: number;
   jumpcloudUsersAtStart: number;
+  /**
+   * Reading through Personio v2 (PERSONIO_API_VERSION=v2) instead of v1's pages: one walk of
+   * the person listing, and each person's employment unless the worker already holds the
+   * record unchanged (clients/personio-v2.ts).
+   */
+  personioV2?: { persons: number; employmentReads: number };
+}
+
+/** Personio v2's buckets as observed: 100 per endpoint, refilled at 30 a second. */
+export const PERSONIO_V2_BUCKET = { replenishRate: 30, burstCapacity: 100 } as const;
+
+/** v2 lists persons 50 to a request. */
+const PERSONIO_V2_LIST_LIMIT = 50;
+
+/** The least seconds n requests take from one token bucket, full at the start. */
+export function secondsUnderBucket(
+  n: number,
+  bucket: { replenishRate: number; burstCapacity: number } = PERSONIO_V2_BUCKET,
+): number {
+  return Math.max(0, (n - bucket.burstCapacity) / bucket.replenishRate);
 }
 
 export interface PhysicalLimit {
@@ -47,10 +68,15 @@ export function physicalLimit(
   jumpcloudPerSecond: number | null,
   personioRules: readonly RateRule[] = PERSONIO_DOCUMENTED_RULES,
 ): PhysicalLimit {
-  const personio = needed.personioPages;
+  const v2 = needed.personioV2;
+  const listing = v2 ? Math.max(1, Math.ceil(v2.persons / PERSONIO_V2_LIST_LIMIT)) : 0;
+  const personio = v2 ? listing + v2.employmentReads : needed.personioPages;
   const jumpcloud =
     needed.jumpcloudWrites + Math.max(1, Math.ceil(needed.jumpcloudUsersAtStart / JUMPCLOUD_LIST_LIMIT));
-  const personioSeconds = secondsUnderRules(personio, personioRules);
+  // v2: the listing and the employments are two endpoints, two buckets, read at once.
+  const personioSeconds = v2
+    ? Math.max(secondsUnderBucket(listing), secondsUnderBucket(v2.employmentReads))
+    : secondsUnderRules(personio, personioRules);
   const jumpcloudSeconds = jumpcloudPerSecond ? jumpcloud / jumpcloudPerSecond : 0;
   return {
     personioSeconds,

@@ -38,4 +38,29 @@ describe('the physical limit of a run', () => {
     );
     assert.equal(unlimited.jumpcloudSeconds, 0);
   });
+
+  it('Personio v2: the listing (50 a request) and the employments, each from its own bucket of 100 at 30/s', () => {
+    const first = physicalLimit(
+      {
+        personioPages: 0,
+        jumpcloudWrites: 0,
+        jumpcloudUsersAtStart: 0,
+        personioV2: { persons: 2_000, employmentReads: 2_000 },
+      },
+      null,
+    );
+    assert.deepEqual(first.needed.personio, 40 + 2_000);
+    assert.equal(first.personioSeconds, (2_000 - 100) / 30, 'the employments set the pace');
+    const rerun = physicalLimit(
+      {
+        personioPages: 0,
+        jumpcloudWrites: 0,
+        jumpcloudUsersAtStart: 2_000,
+        personioV2: { persons: 2_000, employmentReads: 0 },
+      },
+      50,
+    );
+    assert.equal(rerun.personioSeconds, 0, '40 listing requests fit the bucket');
+    assert.equal(rerun.seconds, 20 / 50);
+  });
 });
