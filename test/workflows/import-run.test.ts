@@ -173,3 +173,33 @@ test('cancelled mid-apply: the page in flight is cancelled, the others released,
     assert.equal(calls.bound, 0, 'no groups bound');
   });
 });
+
+test('cancelled while waiting for approval: nothing is written and every page is released', async () => {
+  const scenario = {
+    employees: 4,
+    outcome: () => 'suspended' as const,
+    safeguards: {
+      maxSuspensions: 0,
+      maxSuspensionsPercent: null,
+      maxChangesPercent: null,
+      minimumImportedUsers: 0,
+      approvalTimeout: '1h',
+    },
+  };
+  const input = { pageSize: 2, notify: { when: 'never' as const } };
+  await withImport('cancelled-awaiting', scenario, input, async (handle, calls) => {
+    await until('the import to wait for approval', async () =>
+      (await progressOf(handle))?.phase === 'awaiting-approval' ? true : undefined,
+    );
+    await handle.cancel();
+    const failure = await handle.result().then(
+      () => assert.fail('a cancelled import completed'),
+      (err: unknown) => err,
+    );
+    assert.ok(failure instanceof WorkflowFailedError && failure.cause instanceof CancelledFailure);
+    assert.equal((await handle.query(progressQuery)).phase, 'cancelled');
+    await pagesEnded(calls, { COMPLETED: [0, 2] });
+    assert.deepEqual(calls.staged, []);
+    assert.deepEqual(calls.ensureGroups, [true], 'no group created');
+  });
+});
