@@ -35,67 +35,65 @@ async function resultBefore<T>(
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 test('continue-as-new: each step resumes at its cursor, so every page is planned, applied and linked once', async () => {
-  // One employee a page and the smallest event budget the input takes. A page costs every step
-  // at least 3 events in the import's history (the step sent, delivered, answered), so 36 pages
-  // outgrow the budget in each step (plan, apply, link): each continues as new midway.
-  const employees = 36;
+  // One employee a page and the smallest event budget the input takes (100 events). A page
+  // costs a step at least 3 events in the import's history (the step sent, delivered,
+  // answered), and a run stops starting pages once past the budget: so 72 pages outgrow the
+  // preview (40 pages at once), and the 40 pages with something to write (employees 1–40: an
+  // update and a new manager) outgrow the apply and the link step. Each continues midway.
+  const employees = 72;
+  const writers = 40;
+  const scenario = {
+    employees,
+    outcome: (id: number) => (id <= writers ? ('updated' as const) : ('unchanged' as const)),
+    managerChange: (id: number) => id <= writers,
+    // Changing 40 of 72 users breaks the default safeguards: this run is not about approval.
+    safeguards: null,
+  };
   const input = {
     pageSize: 1,
     pagesInFlight: 4,
     continueAsNewAfterEvents: 100,
     notify: { when: 'never' as const },
   };
-  await withImport('continue-as-new', { employees }, input, async (handle, calls) => {
-    const report = await resultBefore(handle, () => calls.carried.length > 12, 'the chain passed 12 runs');
+  await withImport('continue-as-new', scenario, input, async (handle, calls) => {
+    const report = await resultBefore(handle, () => calls.carried.length > 16, 'the chain passed 16 runs');
 
-    // Each page once, in every step.
-    const offsets = range(0, employees - 1);
+    // Each page once, in every step it takes part in.
+    const sorted = (list: number[]) => list.toSorted((a, b) => a - b);
+    assert.deepEqual(sorted(calls.planned), range(0, employees - 1), 'every page planned once');
+    assert.deepEqual(sorted(calls.staged), range(1, writers), 'every employee with a change staged once');
     assert.deepEqual(
-      calls.planned.toSorted((a, b) => a - b),
-      offsets,
-      'every page planned once',
+      sorted(calls.linked),
+      range(0, writers - 1),
+      'every page with a new manager linked once',
     );
-    assert.deepEqual(
-      calls.staged.toSorted((a, b) => a - b),
-      range(1, employees),
-      'every employee staged once',
-    );
-    assert.deepEqual(
-      calls.linked.toSorted((a, b) => a - b),
-      offsets,
-      'every page linked once',
-    );
-    assert.equal(report.counts.created, employees);
+    assert.deepEqual(report.counts, { ...report.counts, updated: writers, unchanged: employees - writers });
     assert.equal(report.plan?.pagesPlanned, employees);
-    assert.equal(report.plan?.pagesToApply, employees);
+    assert.equal(report.plan?.pagesToApply, writers);
     assert.equal(report.heldPages, employees);
-    assert.equal(report.managers.unchanged, employees);
+    assert.equal(report.managers.unchanged, writers);
     assert.deepEqual(calls.ensureGroups, [true, false], 'groups looked at and created once across runs');
     assert.equal(calls.bound, 1);
 
     // What each run handed on: the step it was in and how far it got, nothing in flight.
     const carried = calls.carried;
-    const midway = (cursor: (s: (typeof carried)[number]) => number) =>
-      carried.some((s) => cursor(s) > 0 && cursor(s) < employees);
+    const midway = (cursor: (s: (typeof carried)[number]) => number, end: number) =>
+      carried.some((s) => cursor(s) > 0 && cursor(s) < end);
     assert.ok(
-      midway((s) => s.held!.planned),
+      midway((s) => s.held!.planned, employees),
       'a run continued in the middle of planning',
     );
     assert.ok(
-      midway((s) => s.plan!.applyStarted),
+      midway((s) => s.plan!.applyStarted, writers),
       'a run continued in the middle of applying',
     );
     assert.ok(
-      midway((s) => s.nextManagerOffset),
+      midway((s) => s.nextManagerOffset, writers),
       'a run continued in the middle of linking',
     );
     let last = { planned: 0, applied: 0, linked: 0 };
     for (const [i, s] of carried.entries()) {
-      const at = {
-        planned: s.held!.planned,
-        applied: s.plan!.applyStarted,
-        linked: s.nextManagerOffset,
-      };
+      const at = { planned: s.held!.planned, applied: s.plan!.applyStarted, linked: s.nextManagerOffset };
       // Each run got further than the one before (a run may only have entered the next step).
       const before = [last.planned, last.applied, last.linked];
       const now = [at.planned, at.applied, at.linked];
@@ -103,12 +101,16 @@ test('continue-as-new: each step resumes at its cursor, so every page is planned
         now.every((n, k) => n >= before[k]!) && now.some((n, k) => n > before[k]!),
         `run ${i + 1} (${s.phase}) moved on from ${JSON.stringify(last)} to ${JSON.stringify(at)}`,
       );
-      // Every page started was answered before the run continued: the counts match the cursors.
-      assert.equal(s.plan!.pagesPlanned, at.planned, `run ${i + 1}: planned pages all answered`);
-      if (s.phase !== 'planning')
-        assert.equal(s.pagesDone, at.applied, `run ${i + 1}: applied pages all counted`);
-      if (s.phase === 'linking-managers')
-        assert.equal(s.managers.unchanged, at.linked, `run ${i + 1}: linked pages all counted`);
+      // Every page started was answered before the run continued: the counts match the cursors
+      // (a page with nothing to write is done once planned).
+      const plan = s.plan!;
+      assert.equal(plan.pagesPlanned, at.planned, `run ${i + 1}: planned pages all answered`);
+      assert.equal(
+        s.pagesDone,
+        at.planned - plan.pagesToApply + at.applied,
+        `run ${i + 1}: pages all counted`,
+      );
+      assert.equal(s.managers.unchanged, at.linked, `run ${i + 1}: linked pages all counted`);
       last = at;
     }
 
@@ -119,7 +121,7 @@ test('continue-as-new: each step resumes at its cursor, so every page is planned
     assert.equal(first.status.name, 'CONTINUED_AS_NEW');
     assert.notEqual(lastRunId, report.firstRunId);
     assert.ok(runs >= 4, `${runs} runs`);
-    await pagesEnded(calls, { COMPLETED: offsets });
+    await pagesEnded(calls, { COMPLETED: range(0, employees - 1) });
   });
 });
 

@@ -92,6 +92,8 @@ export interface Scenario {
    * worker decides them, never the input). Default: the input's own.
    */
   safeguards?: SafeguardRules | null;
+  /** Whether the plan finds the employee's manager to change (link step); default: no. */
+  managerChange?: (personioId: number) => boolean;
   /** Replaces the staging of one employee (to hold it, or fail it). */
   stage?: (personioId: number) => Promise<EmployeeResult | undefined>;
 }
@@ -263,7 +265,7 @@ export function mockActivities(scenario: Scenario): { activities: Activities; ca
         totalElements: request.page!.totalElements,
         writes: results.some((r) => r.outcome !== 'unchanged' && r.outcome !== 'skipped'),
         importedUsers: results.filter((r) => MATCHED.has(r.outcome)).length,
-        managerChanges: 0,
+        managerChanges: results.filter((r) => scenario.managerChange?.(r.personioId)).length,
       };
     },
     fetchAndSettlePage: async (request) => ({ ...request.page!, settled: [] }),
