@@ -7,20 +7,21 @@
  * on by default: one budget through Temporal, the `apiBudget` workflow).
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { Client } from '@temporalio/client';
-import { createJumpCloudSandbox, SANDBOX_JUMPCLOUD_API_KEY } from '../../sandbox/jumpcloud/server.js';
-import {
-  createPersonioSandbox,
-  SANDBOX_CLIENT_ID,
-  SANDBOX_CLIENT_SECRET,
-} from '../../sandbox/personio/server.js';
-import { taskQueueFor, testTemporal } from '../helpers/temporal.js';
-import { runProject } from '../helpers/worker-process.js';
+import type { PersonioSandbox } from '../../sandbox/personio/server.js';
+import { startRealProcesses } from '../helpers/real-processes.js';
 
 const PER_MINUTE = 20;
 const LIST = 'GET /v1/company/employees';
+
+/** Notes when each Personio request (`prefix`) arrives. */
+function recordArrivals(personio: PersonioSandbox, prefix: string): number[] {
+  const arrivals: number[] = [];
+  personio.app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith(prefix)) arrivals.push(performance.now());
+  });
+  return arrivals;
+}
 
 /** The most arrivals within any 60 s. */
 function peakPerMinute(arrivals: number[]): number {
@@ -33,43 +34,16 @@ function peakPerMinute(arrivals: number[]): number {
 }
 
 test('PERSONIO_REQUESTS_PER_MINUTE: at most that many Personio requests in any minute, none refused', async (t) => {
-  const personio = createPersonioSandbox({
-    employees: 250,
-    seed: 61,
-    employeesRateLimit: { perSecond: 15, perMinute: PER_MINUTE },
+  let arrivals: number[] = [];
+  const project = await startRealProcesses(t, {
+    personio: { employees: 250, seed: 61, employeesRateLimit: { perSecond: 15, perMinute: PER_MINUTE } },
+    beforeListen: ({ personio }) => (arrivals = recordArrivals(personio, '/v1/')),
+    workerEnv: { PERSONIO_REQUESTS_PER_MINUTE: String(PER_MINUTE) },
   });
-  const arrivals: number[] = [];
-  personio.app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/v1/')) arrivals.push(performance.now());
-  });
-  const jumpcloud = createJumpCloudSandbox();
-  await personio.listen(0);
-  await jumpcloud.listen(0);
-  const { address } = await testTemporal();
-  const common = {
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_TASK_QUEUE: taskQueueFor('personio-pacing'),
-    PAYLOAD_KEYS: `k:${randomBytes(32).toString('base64')}`,
-  };
-  const worker = runProject('worker/main.ts', [], {
-    ...common,
-    PERSONIO_BASE_URL: personio.url,
-    PERSONIO_CLIENT_ID: SANDBOX_CLIENT_ID,
-    PERSONIO_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
-    PERSONIO_REQUESTS_PER_MINUTE: String(PER_MINUTE),
-    JUMPCLOUD_BASE_URL: jumpcloud.url,
-    JUMPCLOUD_API_KEY: SANDBOX_JUMPCLOUD_API_KEY,
-  });
-  t.after(async () => {
-    await worker.stop('SIGTERM');
-    await personio.close();
-    await jumpcloud.close();
-  });
-  await worker.waitFor(/worker started/);
+  const { personio } = project;
 
-  const cli = runProject('client/cli.ts', ['import', '--notify', 'never', '--page-size', '10'], common);
-  const code = await cli.exited;
-  assert.equal(code, 0, cli.output.join('\n'));
+  const cli = await project.cli(['import', '--notify', 'never', '--page-size', '10']);
+  assert.equal(cli.code, 0, cli.output);
   const reads = personio.stats.snapshot().requests[LIST] ?? {};
   assert.equal(reads['200'], 25, `25 pages of 10, each read once (${JSON.stringify(reads)})`);
   assert.equal(arrivals.length, 26, 'one token and the 25 page reads: nothing read twice');
@@ -85,70 +59,42 @@ test('PERSONIO_REQUESTS_PER_MINUTE: at most that many Personio requests in any m
 
 test('PERSONIO_SHARED_BUDGET: two workers on one task queue keep to one Personio budget together', async (t) => {
   const perMinute = 15;
-  const personio = createPersonioSandbox({
-    employees: 100,
-    seed: 62,
-    employeesRateLimit: { perSecond: 15, perMinute },
-  });
-  const arrivals: number[] = [];
-  personio.app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/v1/company/')) arrivals.push(performance.now());
-  });
-  const jumpcloud = createJumpCloudSandbox();
-  await personio.listen(0);
-  await jumpcloud.listen(0);
-  const { address, connection } = await testTemporal();
-  const common = {
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_TASK_QUEUE: taskQueueFor('personio-shared-budget'),
-    PAYLOAD_KEYS: `k:${randomBytes(32).toString('base64')}`,
-  };
+  let arrivals: number[] = [];
   // One activity at a time each: the two previews' directory reads run on different workers.
-  const workerEnv = {
-    ...common,
-    PERSONIO_BASE_URL: personio.url,
-    PERSONIO_CLIENT_ID: SANDBOX_CLIENT_ID,
-    PERSONIO_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
-    PERSONIO_REQUESTS_PER_MINUTE: String(perMinute),
-    PERSONIO_SHARED_BUDGET: 'on',
-    WORKER_MAX_CONCURRENT_ACTIVITIES: '1',
-    JUMPCLOUD_BASE_URL: jumpcloud.url,
-    JUMPCLOUD_API_KEY: SANDBOX_JUMPCLOUD_API_KEY,
-  };
-  const workers = [runProject('worker/main.ts', [], workerEnv), runProject('worker/main.ts', [], workerEnv)];
-  t.after(async () => {
-    for (const w of workers) await w.stop('SIGTERM');
-    await personio.close();
-    await jumpcloud.close();
+  const project = await startRealProcesses(t, {
+    personio: { employees: 100, seed: 62, employeesRateLimit: { perSecond: 15, perMinute } },
+    beforeListen: ({ personio }) => (arrivals = recordArrivals(personio, '/v1/company/')),
+    workerEnv: {
+      PERSONIO_REQUESTS_PER_MINUTE: String(perMinute),
+      PERSONIO_SHARED_BUDGET: 'on',
+      WORKER_MAX_CONCURRENT_ACTIVITIES: '1',
+    },
   });
-  for (const w of workers) await w.waitFor(/worker started/);
+  const { personio, taskQueue } = project;
+  await project.startWorker();
 
   // Two previews at once (a preview writes nothing, so both may run): 2 × 10 page reads.
   const previews = ['a', 'b'].map((id) =>
-    runProject(
-      'client/cli.ts',
-      [
-        'import',
-        '--dry-run',
-        '--notify',
-        'never',
-        '--page-size',
-        '10',
-        '--id',
-        `${common.TEMPORAL_TASK_QUEUE}-${id}`,
-      ],
-      common,
-    ),
+    project.cli([
+      'import',
+      '--dry-run',
+      '--notify',
+      'never',
+      '--page-size',
+      '10',
+      '--id',
+      `${taskQueue}-${id}`,
+    ]),
   );
-  for (const p of previews) assert.equal(await p.exited, 0, p.output.join('\n'));
+  for (const p of await Promise.all(previews)) assert.equal(p.code, 0, p.output);
   const reads = personio.stats.snapshot().requests[LIST] ?? {};
   assert.equal(reads['200'], 20, `each preview read its 10 pages once (${JSON.stringify(reads)})`);
   assert.equal(reads['429'] ?? 0, 0, 'the two workers together kept to the one limit');
   const peak = peakPerMinute(arrivals);
   assert.ok(peak <= perMinute, `${peak} Personio page reads within one minute (the limit is ${perMinute})`);
   const budgets = [];
-  for await (const w of new Client({ connection }).workflow.list({
-    query: `WorkflowType = "apiBudget" AND TaskQueue = "${common.TEMPORAL_TASK_QUEUE}"`,
+  for await (const w of project.client.workflow.list({
+    query: `WorkflowType = "apiBudget" AND TaskQueue = "${taskQueue}"`,
   }))
     budgets.push(w.workflowId);
   assert.equal(budgets.length, 1, `one shared budget for the credential: ${budgets.join(', ')}`);

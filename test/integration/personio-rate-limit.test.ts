@@ -8,17 +8,9 @@
  * whole scan failed and every retry did the same: an import of this size never finished.)
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { createJumpCloudSandbox, SANDBOX_JUMPCLOUD_API_KEY } from '../../sandbox/jumpcloud/server.js';
-import {
-  createPersonioSandbox,
-  SANDBOX_CLIENT_ID,
-  SANDBOX_CLIENT_SECRET,
-} from '../../sandbox/personio/server.js';
 import { expectedUsers } from '../helpers/expected-directory.js';
-import { taskQueueFor, testTemporal } from '../helpers/temporal.js';
-import { runProject } from '../helpers/worker-process.js';
+import { jumpcloudState, startRealProcesses } from '../helpers/real-processes.js';
 
 const EMPLOYEES = 2000;
 const PAGES = EMPLOYEES / 100;
@@ -31,47 +23,20 @@ function dataRequests(requests: Record<string, Record<string, number>>): number 
     .reduce((n, [, byStatus]) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
 }
 
-interface DirectoryState {
-  users: { _id: string; employeeIdentifier: string; manager?: string | null }[];
-  groups: { name: string; members: string[] }[];
-}
-
 test(
   "2,000 employees under Personio's documented limits: one read per page per run, no write twice",
   // Rate-limited by design (and slower on a loaded machine): more than the suite's 5 minutes.
   { timeout: 15 * 60_000 },
   async (t) => {
     // The sandbox's Personio limit is on by default (nothing is turned off here).
-    const personio = createPersonioSandbox({ employees: EMPLOYEES, seed: 53 });
-    const jumpcloud = createJumpCloudSandbox();
-    await personio.listen(0);
-    await jumpcloud.listen(0);
-    const { address } = await testTemporal();
-    const common = {
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_TASK_QUEUE: taskQueueFor('personio-rate-limit'),
-      PAYLOAD_KEYS: `k:${randomBytes(32).toString('base64')}`,
-    };
-    const worker = runProject('worker/main.ts', [], {
-      ...common,
-      PERSONIO_BASE_URL: personio.url,
-      PERSONIO_CLIENT_ID: SANDBOX_CLIENT_ID,
-      PERSONIO_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
-      JUMPCLOUD_BASE_URL: jumpcloud.url,
-      JUMPCLOUD_API_KEY: SANDBOX_JUMPCLOUD_API_KEY,
-      JUMPCLOUD_MAX_CONCURRENCY: '16',
+    const project = await startRealProcesses(t, {
+      personio: { employees: EMPLOYEES, seed: 53 },
+      workerEnv: { JUMPCLOUD_MAX_CONCURRENCY: '16' },
     });
-    t.after(async () => {
-      await worker.stop('SIGTERM');
-      await personio.close();
-      await jumpcloud.close();
-    });
-    await worker.waitFor(/worker started/);
-
+    const { personio, jumpcloud } = project;
     const importOnce = async () => {
-      const cli = runProject('client/cli.ts', ['import', '--notify', 'never'], common);
-      assert.equal(await cli.exited, 0, cli.output.join('\n'));
-      return cli.output.join('\n');
+      const cli = await project.cli(['import', '--notify', 'never']);
+      assert.equal(cli.code, 0, cli.output);
     };
 
     // First run.
@@ -84,7 +49,7 @@ test(
 
     const records = Array.from({ length: EMPLOYEES }, (_, i) => personio.data.get(1001 + i)!);
     const expected = expectedUsers(records);
-    const state = (await (await fetch(`${jumpcloud.url}/_sandbox/state`)).json()) as DirectoryState;
+    const state = await jumpcloudState(jumpcloud.url);
     assert.deepEqual(
       state.users.map((u) => Number(u.employeeIdentifier)).sort((a, b) => a - b),
       [...expected.keys()].sort((a, b) => a - b),
