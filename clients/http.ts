@@ -151,6 +151,7 @@ export class HttpClient {
     const cancelled = activityCancellation();
     const queuedAt = performance.now();
     let started = queuedAt;
+    await this.limiter.reserveShared();
     const response = await this.queue.add(async () => {
       // The rate grant is taken while holding a concurrency slot, so a request goes out when
       // it is granted: grants then never bunch up behind the concurrency cap.

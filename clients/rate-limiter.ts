@@ -5,13 +5,18 @@
  * - Rules are sliding windows ("at most 15 in any second and 300 in any minute": Personio's
  *   documented employees limit). A sliding window never exceeds the same rule counted in
  *   fixed windows, whichever way the server aligns them, and it still lets a small run use
- *   the burst allowance at once.
+ *   the burst allowance at once. A server's documented limit is counted from each answer
+ *   (the server counted the request before it answered), so no network delay or jitter can
+ *   make requests arrive closer than the rule allows; a rate of our own choosing
+ *   (JUMPCLOUD_REQUESTS_PER_SECOND) from the send.
  * - A 429 pauses every request of the credential (Retry-After when the server sends one,
  *   else at least a second, as Personio documents): one refused request makes all callers
  *   wait, instead of each of them discovering the limit with a 429 of its own.
  * - Where an answer carries `x-ratelimit-*` headers (Personio v2's token buckets), the
  *   limiter follows them: no tokens left means wait for the next one.
  */
+
+import PQueue from 'p-queue';
 
 export interface RateRule {
   limit: number;
@@ -79,6 +84,11 @@ export class RateLimiter {
   private waitedMs = 0;
   private pauses = 0;
   private shared: { budget: SharedBudget; onError: (err: unknown) => void } | undefined;
+  /**
+   * Reservations travelling at once: a round trip each, so several keep up with the rate;
+   * fewer than Temporal's 10 updates in flight per workflow (the budget is one workflow).
+   */
+  private readonly reservations = new PQueue({ concurrency: 8 });
 
   constructor(
     rules: readonly RateRule[],
@@ -114,10 +124,7 @@ export class RateLimiter {
       if (this.rules.length > 0) this.sent.push(entry);
     });
     this.queue = granted.catch(() => {});
-    return granted.then(async () => {
-      // Outside the queue: the reservations of concurrent requests travel to the shared
-      // budget together (one at a time, each round trip would cap the rate).
-      if (this.shared) await this.waitForSharedSlot(this.shared);
+    return granted.then(() => {
       const waited = this.now() - asked;
       this.waitedMs += waited;
       return {
@@ -140,6 +147,16 @@ export class RateLimiter {
    */
   share(budget: SharedBudget, onError: (err: unknown) => void = () => {}): void {
     this.shared = { budget, onError };
+  }
+
+  /**
+   * Waits for this request's slot in the shared budget (at once when there is none). Called
+   * before the request takes a connection: the budget's round trip goes through Temporal and
+   * may take longer than the request itself, and held connections would cap the rate.
+   */
+  async reserveShared(): Promise<void> {
+    const shared = this.shared;
+    if (shared) await this.reservations.add(() => this.waitForSharedSlot(shared));
   }
 
   private async waitForSharedSlot({ budget, onError }: NonNullable<typeof this.shared>): Promise<void> {
