@@ -372,12 +372,21 @@ export async function withImport<T>(
     taskQueue,
     args: [input],
   });
+  let result: T;
   try {
-    return await fn(handle, calls);
+    result = await fn(handle, calls);
   } finally {
     if ((await handle.describe()).status.name === 'RUNNING')
       await handle.terminate('the test ended').catch(() => undefined);
   }
+  // A worker that restarts (or evicts the run from its cache) replays it from its history:
+  // the run's last history must replay with today's code, as the recorded ones do.
+  await Worker.runReplayHistory(
+    { workflowBundle: await sharedWorkflowBundle() },
+    await handle.fetchHistory(),
+    workflowId,
+  );
+  return result;
 }
 
 /** The import's progress; undefined before its first workflow task has set up the query. */
