@@ -27,6 +27,8 @@ export default {
       'test/unit/text-safety.test.ts',
       'test/security/policy-rules.test.ts',
       'test/security/approval-rules.test.ts',
+      // The README's mapping table against the field rules.
+      'test/unit/readme.test.ts',
     ],
     nodeArgs: ['--import', 'tsx', '--test-reporter=tap', '-r', '{{hookFile}}', '{{testFile}}'],
   },

@@ -22,7 +22,7 @@ import {
   desiredJumpCloudUser,
   MANAGED_FIELDS,
 } from '../../../domain/jumpcloud-fields.js';
-import { applyTransforms, asText } from '../../../domain/mapping-transforms.js';
+import { applyTransforms, asText, transformProblem } from '../../../domain/mapping-transforms.js';
 import { parseEmployee, type Employee } from '../../../domain/personio-record.js';
 import { diffUser, textChanges } from '../../../domain/user-diff.js';
 import { employee } from './employee-fixture.js';
@@ -191,6 +191,17 @@ describe('transforms', () => {
     assert.equal(applyTransforms('2020-11-18T17:33:55+01:00', ['date:HH:mm']), '17:33');
     assert.equal(applyTransforms('2024-02-29', ['date:ddMMyyyy']), '29022024');
     assert.equal(applyTransforms('not a date', ['date:yyyy-MM-dd']), '', 'a non-date writes nothing wrong');
+  });
+
+  it('date:<format>: a date-only value has hours and minutes 00; spaces around the value are ignored', () => {
+    assert.equal(applyTransforms('2026-12-01', ['date:yyyy-MM-dd HH:mm']), '2026-12-01 00:00');
+    assert.equal(applyTransforms(' 2026-12-01 ', ['date:dd.MM.yyyy']), '01.12.2026');
+  });
+
+  it('a format the schema would refuse writes nothing; an empty format is refused', () => {
+    assert.equal(applyTransforms('2026-12-01', ['date:yy']), '');
+    assert.match(transformProblem('date:') ?? '', /^date format "" is not supported/);
+    assert.equal(transformProblem('date:yyyy'), undefined);
   });
 });
 
