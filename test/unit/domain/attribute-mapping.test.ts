@@ -200,6 +200,7 @@ describe('transforms', () => {
 
   it('a format the schema would refuse writes nothing; an empty format is refused', () => {
     assert.equal(applyTransforms('2026-12-01', ['date:yy']), '');
+    assert.equal(applyTransforms('on 2026-12-01', ['date:yyyy']), '', 'the date must come first');
     assert.match(transformProblem('date:') ?? '', /^date format "" is not supported/);
     assert.equal(transformProblem('date:yyyy'), undefined);
   });

@@ -87,6 +87,8 @@ describe('personioValue', () => {
     assert.equal(personioValue(page, 'dynamic_1'), '', 'no custom values at all');
     assert.equal(personioValue({ ...page, custom: {} }, 'dynamic_1'), '');
     assert.equal(personioValue(full, 'not_dynamic_1'), '');
+    // A key the mapping cannot read stays unread, even when a page happens to carry it.
+    assert.equal(personioValue({ ...page, custom: { salary: '1' } }, 'salary'), '');
   });
 });
 
@@ -141,8 +143,9 @@ describe('attributesToWrite', () => {
       null,
       'odd',
       { value: 'no name' },
+      { name: 3, value: 'x' },
     ];
-    const kept = [{ name: 'own', value: 'x' }, null, 'odd', { value: 'no name' }];
+    const kept = [{ name: 'own', value: 'x' }, null, 'odd', { value: 'no name' }, { name: 3, value: 'x' }];
     assert.deepEqual(attributesToWrite(have, desired({ shirtSize: 'M' })), {
       from: have,
       to: [...kept, { name: 'shirtSize', value: 'M' }],
@@ -185,8 +188,11 @@ describe('attributeTextChanges', () => {
     const have = [
       { name: 'shirtsize', value: 'M' },
       { name: 'desk', value: 7 },
-      { name: 'badge', value: null },
+      { name: 'badge' },
       { name: 'own', value: 'x' },
+      null,
+      { value: 'no name' },
+      { name: 3, value: 'x' },
     ];
     assert.deepEqual(attributeTextChanges(have, desired), [
       { field: 'attributes.shirtSize', from: 'M', to: 'M' },

@@ -77,5 +77,8 @@ describe('FIELD_MAPPING', () => {
       FIELD_MAPPING.filter((row) => row.appliedBy !== 'field-diff').map((row) => row.jumpcloud),
       ['state', 'manager'],
     );
+    const by = Object.fromEntries(FIELD_MAPPING.map((row) => [row.jumpcloud, row.appliedBy]));
+    assert.equal(by.state, 'status-rules');
+    assert.equal(by.manager, 'manager-linking');
   });
 });

@@ -112,6 +112,21 @@ describe('summaryText', () => {
       ],
     },
     {
+      what: 'exactly as many problems as the limit, all kept: no "first"',
+      facts: { ...facts, problems: [problem(1, 'a'), problem(2, 'b')] },
+      maxProblems: 2,
+      lines: [
+        'The Personio → JumpCloud import finished in 62 s: 12 employees read.',
+        countsText,
+        'managers linked or cleared: 4; manager notes: 1',
+        'groups created: none; new application bindings: 0',
+        '',
+        'Problems:',
+        '  Personio id 1: failed: a',
+        '  Personio id 2: failed: b',
+      ],
+    },
+    {
       what: 'fewer problems than the limit, kept in full: no "first"',
       facts: { ...facts, problems: [problem(1, 'a')] },
       maxProblems: 2,
