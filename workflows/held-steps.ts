@@ -54,14 +54,16 @@ export async function planHeldPages(
     updatedSince: state.sync?.updatedSince,
     mode: 'plan',
   });
+  // Planning only reads: each page waits mostly on its Temporal round trips (seal check,
+  // activity, answer), so 40 at once keep JumpCloud's rate busy, where the apply window
+  // (pagesInFlight) left it idle for much of a large preview (patched: runs recorded before
+  // planned twice the apply window at once). Decided before the seal: a patch decided right
+  // after a local activity does not replay reliably.
+  const window = patched('plan-window-40') ? 40 : Math.min(2 * input.pagesInFlight, 40);
   const seal = await sealStep('plan', request);
   await pages.run({
     step: 'plan',
-    // Planning only reads: each page waits mostly on its Temporal round trips (seal check,
-    // activity, answer), so 40 at once keep JumpCloud's rate busy, where the apply window
-    // (pagesInFlight) left it idle for much of a large preview (patched: runs recorded before
-    // planned twice the apply window at once).
-    window: patched('plan-window-40') ? 40 : Math.min(2 * input.pagesInFlight, 40),
+    window,
     hasNext: () => held.planned < held.offsets.length,
     next: () => held.offsets[held.planned++]!,
     command: (offset) => ({ step: 'plan', request: { ...request, offset }, seal }),
