@@ -128,7 +128,7 @@ test('rejected: nothing is written, the report carries the plan and who rejected
     assert.deepEqual(calls.ensureGroups, [true], 'no group created');
     assert.deepEqual(calls.staged, [], 'no employee staged');
     assert.equal(calls.bound, 0);
-    // The phase as Temporal Web shows it (a query to a closed run replays it: see import-run.test.ts).
+    // The phase as Temporal Web shows it.
     assert.equal((await handle.describe()).typedSearchAttributes.get(importPhaseKey), 'rejected');
     // The held pages are told to end: none waits out its idle timeout.
     await pagesEnded(calls, { COMPLETED: [...calls.pages.keys()] });

@@ -169,9 +169,8 @@ test('cancelled mid-apply: the page in flight is cancelled, the others released,
     );
     assert.ok(failure instanceof WorkflowFailedError);
     assert.ok(failure.cause instanceof CancelledFailure, `cause: ${String(failure.cause)}`);
-    // Said where people look: the phase search attribute (Temporal Web, `status`). Not asked
-    // by query here: a query to a closed run replays it, and under load that replay sometimes
-    // fails on the plan-window-40 patch (decided right after a local activity); reported.
+    // Said where people look: the phase search attribute (Temporal Web, `status`); the replay
+    // every run gets after its test (harness.ts) covers what a query to a closed run would.
     const { typedSearchAttributes, status } = await handle.describe();
     assert.equal(status.name, 'CANCELLED');
     assert.equal(typedSearchAttributes.get(importPhaseKey), 'cancelled');
