@@ -7,7 +7,7 @@
  * Each step runs until every page of its list has answered (true) or the history is large
  * enough to continue as new (false); where it stands lives in the import's state.
  */
-import { patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { StateSeal } from '../activities/carried-state.js';
 import type { EnsuredGroups } from '../activities/groups.js';
@@ -47,6 +47,8 @@ export async function planHeldPages(
   rules: GroupRules,
   pages: Pages,
   publish: () => void,
+  /** 40 pages at once (runs recorded before: twice the apply window); decided by the import. */
+  widePlanWindow: boolean,
 ): Promise<boolean> {
   const request = pageRequest(input, scan, rules, {
     offset: 0,
@@ -56,10 +58,8 @@ export async function planHeldPages(
   });
   // Planning only reads: each page waits mostly on its Temporal round trips (seal check,
   // activity, answer), so 40 at once keep JumpCloud's rate busy, where the apply window
-  // (pagesInFlight) left it idle for much of a large preview (patched: runs recorded before
-  // planned twice the apply window at once). Decided before the seal: a patch decided right
-  // after a local activity does not replay reliably.
-  const window = patched('plan-window-40') ? 40 : Math.min(2 * input.pagesInFlight, 40);
+  // (pagesInFlight) left it idle for much of a large preview.
+  const window = widePlanWindow ? 40 : Math.min(2 * input.pagesInFlight, 40);
   const seal = await sealStep('plan', request);
   await pages.run({
     step: 'plan',

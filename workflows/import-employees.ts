@@ -61,6 +61,9 @@ export async function importEmployees(
   // Notifications per channel (patched at the start of a run: a patch decided right after a
   // local activity does not replay reliably; runs recorded before send both in one activity).
   const perChannel = patched('notify-per-channel-v2');
+  // The preview plans 40 pages at once (patched at the start of a run, for the same reason;
+  // runs recorded before planned twice the apply window at once).
+  const widePlanWindow = patched('plan-window-40');
   // A state is only ever carried from this import's previous run, sealed by its worker; a
   // starter's (anyone's) is refused before any of it is used (patched: older runs replay as they ran).
   if ((carried != null || seal != null || extra.length > 0) && patched('sealed-continuation')) {
@@ -147,7 +150,7 @@ export async function importEmployees(
       state.plan ??= newPlanState();
       const rules = groupRules(input, state.planGroups, groupPlan);
       const finished = state.held
-        ? await planHeldPages(input, state, state.held, scan, rules, pages, publish)
+        ? await planHeldPages(input, state, state.held, scan, rules, pages, publish, widePlanWindow)
         : await planPages(input, state, scan, rules, publish);
       if (!finished) await continueSealed(rawInput, state);
       if (input.dryRun) {
