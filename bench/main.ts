@@ -215,7 +215,9 @@ async function runWorkload(workload: Workload): Promise<WorkloadResult> {
   );
   say(`tuning: ${JSON.stringify(tuning)}`);
   if (personioV2)
-    say('Personio: the v2 API (persons 50 a request, one employment read per person; buckets of 100 at 30/s)');
+    say(
+      'Personio: the v2 API (persons 50 a request, one employment read per person; buckets of 100 at 30/s)',
+    );
   const started = performance.now();
   const [personio, jumpcloud] = await Promise.all([
     startSandbox({
