@@ -74,6 +74,10 @@ test('approved: a plan past the safeguards waits, takes only a valid signed appr
     // Nothing is written while it waits: groups only looked at, no employee staged.
     assert.deepEqual(calls.ensureGroups, [true]);
     assert.deepEqual(calls.staged, []);
+    // The phase says "awaiting approval" as the request goes out: wait for the request itself.
+    await until('the approval request to be sent', async () =>
+      calls.notified.length > 0 ? true : undefined,
+    );
     assert.equal(calls.notified.length, 1, 'the admin is asked once');
     assert.match(calls.notified[0]!.subject, /^Personio import needs approval: would suspend 3 users/);
 
