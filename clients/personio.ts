@@ -8,7 +8,7 @@ import { ApiError } from './api-error.js';
 import { BearerSession } from './bearer-session.js';
 import { expectAnswer, UnexpectedAnswer } from './unexpected-answer.js';
 import { HttpClient, type HttpSettings, type RequestObserver } from './http.js';
-import { PERSONIO_DOCUMENTED_RULES, type RateRule } from './rate-limiter.js';
+import { PERSONIO_DOCUMENTED_RULES, perSecondRules, type RateRule } from './rate-limiter.js';
 
 export interface PersonioSettings {
   baseUrl: string;
@@ -194,13 +194,10 @@ export class PersonioClient {
 /** The pacing rules: the settings where given (null turns one off), else Personio's documented ones. */
 function personioRules(settings: PersonioSettings): RateRule[] {
   const [second, minute] = PERSONIO_DOCUMENTED_RULES;
-  const rules: RateRule[] = [];
   const perSecond = settings.requestsPerSecond === undefined ? second!.limit : settings.requestsPerSecond;
   const perMinute = settings.requestsPerMinute === undefined ? minute!.limit : settings.requestsPerMinute;
-  if (perSecond)
-    rules.push(
-      perSecond >= 1 ? { limit: perSecond, windowMs: 1000 } : { limit: 1, windowMs: 1000 / perSecond },
-    );
+  // Personio's documented limit: counted from each answer (see clients/rate-limiter.ts).
+  const rules = perSecondRules(perSecond, { countFrom: 'answer' });
   if (perMinute) rules.push({ limit: Math.max(1, perMinute), windowMs: 60_000 });
   return rules;
 }

@@ -253,18 +253,23 @@ export const PERSONIO_DOCUMENTED_RULES: readonly RateRule[] = [
 ];
 
 /**
- * Rules for an optional steady rate (JUMPCLOUD_REQUESTS_PER_SECOND, Personio v2's default):
- * `rps` in any second, counted from the sending. JumpCloud publishes no numbers, so its rate
- * is a setting, not a server's documented count: a round trip per window (counting from the
+ * Rules for a rate of `rps` in any second (none when `rps` is null, undefined or not
+ * positive; below 1/s, one request per 1/rps seconds). One window of a whole second (not ten
+ * of a tenth) lets a grant that a busy event loop handed out late be made up within the second.
+ *
+ * Counted from the sending by default: a steady rate of our own choosing
+ * (JUMPCLOUD_REQUESTS_PER_SECOND, Personio v2's default). JumpCloud publishes no numbers, so its
+ * rate is a setting, not a server's documented count: a round trip per window (counting from the
  * answer) would cost 5 % of it for nothing. A server counting `rps` in any second may see a
  * request early when the network's delay varies; its 429 makes every request wait
- * (clients/http.ts). One window of a whole second (not ten of a tenth) lets a grant that a
- * busy event loop handed out late be made up within the second.
+ * (clients/http.ts). A server's documented limit (Personio v1) passes `countFrom: 'answer'`.
  */
-export function perSecondRules(rps: number | null | undefined): RateRule[] {
+export function perSecondRules(
+  rps: number | null | undefined,
+  { countFrom = 'send' }: { countFrom?: RateRule['countFrom'] } = {},
+): RateRule[] {
   if (!rps || rps <= 0) return [];
-  // Below 1/s: one request per 1/rps seconds.
   return rps >= 1
-    ? [{ limit: Math.floor(rps), windowMs: 1000, countFrom: 'send' }]
-    : [{ limit: 1, windowMs: 1000 / rps, countFrom: 'send' }];
+    ? [{ limit: Math.floor(rps), windowMs: 1000, countFrom }]
+    : [{ limit: 1, windowMs: 1000 / rps, countFrom }];
 }

@@ -177,6 +177,17 @@ describe('RateLimiter', () => {
     assert.ok(sent[959]! <= 19_050, `the last went at ${sent[959]} ms`);
   });
 
+  it('builds per-second rules counted from the send, or from the answer for a documented limit', () => {
+    assert.deepEqual(perSecondRules(50), [{ limit: 50, windowMs: 1000, countFrom: 'send' }]);
+    assert.deepEqual(perSecondRules(0.5, { countFrom: 'answer' }), [
+      { limit: 1, windowMs: 2000, countFrom: 'answer' },
+    ]);
+    assert.deepEqual(perSecondRules(15.7, { countFrom: 'answer' }), [
+      { limit: 15, windowMs: 1000, countFrom: 'answer' },
+    ]);
+    for (const none of [null, undefined, 0, -1]) assert.deepEqual(perSecondRules(none), []);
+  });
+
   it('refuses a rule that could never grant', () => {
     assert.throws(() => new RateLimiter([{ limit: 0, windowMs: 1000 }]), /limit ≥ 1/);
   });
