@@ -12,7 +12,12 @@ import { Context } from '@temporalio/activity';
 const KEEP_ALIVE_MS = 3000;
 const latest = new WeakMap<Context, unknown>();
 
-/** Records details (the plan) and sends them now. */
+/**
+ * Records details (the plan) and hands them to Temporal. The SDK throttles heartbeats (the
+ * first goes at once, later ones at most every 80% of the heartbeat timeout), so a worker
+ * killed right after may take the latest details with it: a retry must not depend on them
+ * alone (activities/stage-employee.ts retryPlanMemory).
+ */
 export function heartbeat(details?: unknown): void {
   const context = Context.current();
   if (details !== undefined) latest.set(context, details);

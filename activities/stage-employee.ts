@@ -54,9 +54,10 @@ export function createStageActivities(deps: Partial<ImportDeps>) {
       const jumpcloud = required(deps.jumpcloud, 'JumpCloud client');
       const firstAttempt = Context.current().info.attempt === 1;
       const trusted = firstAttempt ? request : { ...request, knownAbsent: false };
+      const plans = firstAttempt ? heartbeatPlanMemory : retryPlanMemory(request, heartbeatPlanMemory);
       // The row says what was cut or cleaned in the employee's Personio data.
       return asActivity(async () =>
-        withWarnings(await stage(jumpcloud, trusted, heartbeatPlanMemory, desiredOf), request.employee),
+        withWarnings(await stage(jumpcloud, trusted, plans, desiredOf), request.employee),
       );
     },
   };
@@ -74,6 +75,20 @@ export interface PlanMemory {
 
 const heartbeatPlanMemory: PlanMemory = { previous: previousPlan, planned };
 export const noPlanMemory: PlanMemory = { previous: () => undefined, planned: () => {} };
+
+/**
+ * A retry's memory of the attempt before it. The heartbeat carries the plan when it reached
+ * the server, but Temporal throttles heartbeats and a worker killed moments after its create
+ * takes the last one with it. The page's lookup is the other witness: it found no user for
+ * this employee just before the first attempt (`knownAbsent`), so a user that a retry now
+ * finds under the employee's Personio id was created by this import, and is reported so.
+ */
+export function retryPlanMemory(request: Pick<StageRequest, 'knownAbsent'>, memory: PlanMemory): PlanMemory {
+  return {
+    previous: () => memory.previous() ?? (request.knownAbsent ? { outcome: 'created' } : undefined),
+    planned: (plan) => memory.planned(plan),
+  };
+}
 
 export async function stage(
   jumpcloud: JumpCloudClient,
@@ -142,8 +157,16 @@ export async function stage(
         return {
           personioId,
           outcome: previous.outcome,
-          changedFields: previous.changedFields,
           jumpcloudUserId: user._id,
+          ...(previous.outcome === 'created'
+            ? {
+                changedFields: createdFieldNames(desiredOf(employee)),
+                username: user.username,
+                ...(request.groupIds.length > 0
+                  ? { groupsJoined: groupNames(request, request.groupIds) }
+                  : {}),
+              }
+            : { changedFields: previous.changedFields }),
           ...(activateAt ? { activateAt } : {}),
         };
       }

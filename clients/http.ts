@@ -116,11 +116,7 @@ export class HttpClient {
    * activity. Every write this project makes is safe to repeat (the callers look up before
    * creating and read 409/"already exists" as done).
    */
-  async request<T>(
-    describe: string,
-    path: string,
-    options: OptionsOfJSONResponseBody = {},
-  ): Promise<JsonResponse<T>> {
+  async request<T>(describe: string, path: string, options: RequestOptions = {}): Promise<JsonResponse<T>> {
     let rateLimitedFor = 0;
     for (let attempt = 1; ;) {
       try {
@@ -146,7 +142,7 @@ export class HttpClient {
   private async requestOnce<T>(
     describe: string,
     path: string,
-    options: OptionsOfJSONResponseBody,
+    { authorize, ...options }: RequestOptions,
   ): Promise<JsonResponse<T>> {
     const cancelled = activityCancellation();
     const queuedAt = performance.now();
@@ -156,12 +152,20 @@ export class HttpClient {
       // The rate grant is taken while holding a concurrency slot, so a request goes out when
       // it is granted: grants then never bunch up behind the concurrency cap.
       const grant = await this.limiter.acquire();
+      let headers = options.headers;
+      try {
+        if (authorize) headers = { ...headers, ...(await authorize()) };
+      } catch (err) {
+        grant.answered();
+        throw err; // the credential's own failure (a refused secret), not a network error
+      }
       started = performance.now();
       this.observe.queued(this.system, started - queuedAt);
       this.sent++;
       try {
         return await this.got<T>(path.replace(/^\//, ''), {
           ...options,
+          headers,
           ...(cancelled ? { signal: cancelled } : {}),
           isStream: false,
           resolveBodyOnly: false,
@@ -208,6 +212,14 @@ export class HttpClient {
     );
   }
 }
+
+export type RequestOptions = OptionsOfJSONResponseBody & {
+  /**
+   * Headers that authorize the request (a bearer token), asked for just before it is sent:
+   * a token taken before the request waited its turn under the caps could expire on the way.
+   */
+  authorize?: () => Promise<Record<string, string>>;
+};
 
 /** How long one request may keep waiting out 429s before the activity gives it to Temporal. */
 const MAX_RATE_LIMITED_WAIT_MS = 5 * 60_000;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MANAGED_FIELDS } from '../domain/jumpcloud-fields.js';
 import { ApiError } from './api-error.js';
 import { expectAnswer } from './unexpected-answer.js';
-import { HttpClient, type JsonResponse, type RequestObserver } from './http.js';
+import { HttpClient, type JsonResponse, type RequestObserver, type RequestOptions } from './http.js';
 import {
   ServiceAccountRefused,
   ServiceAccountTokenSource,
@@ -107,19 +107,18 @@ export class JumpCloudClient {
   private async send<T = unknown>(
     describe: string,
     path: string,
-    options: Parameters<HttpClient['request']>[2] = {},
+    options: RequestOptions = {},
   ): Promise<JsonResponse<T>> {
-    if (!this.tokens) return this.http.request<T>(describe, path, options);
+    const tokens = this.tokens;
+    if (!tokens) return this.http.request<T>(describe, path, options);
+    // The token is taken when the request leaves, not when it joins the queue.
+    const authorize = async () => ({ authorization: `Bearer ${await tokens.token()}` });
     for (let attempt = 0; ; attempt++) {
-      const token = await this.tokens.token();
       try {
-        return await this.http.request<T>(describe, path, {
-          ...options,
-          headers: { ...options.headers, authorization: `Bearer ${token}` },
-        });
+        return await this.http.request<T>(describe, path, { ...options, authorize });
       } catch (err) {
         if (attempt === 0 && err instanceof ApiError && err.status === 401) {
-          this.tokens.invalidate();
+          tokens.invalidate();
           continue;
         }
         throw err;
