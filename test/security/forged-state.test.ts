@@ -11,6 +11,7 @@ import { Worker } from '@temporalio/worker';
 import { dataConverterFor } from '../../codec/data-converter.js';
 import { parseKeyRing } from '../../codec/keys.js';
 import { Client } from '@temporalio/client';
+import { pageEmployee } from '../helpers/page-employee.js';
 import { startSecurityEnv, type SecurityEnv } from '../helpers/security-env.js';
 import { taskQueueFor, testTemporal } from '../helpers/temporal.js';
 
@@ -131,25 +132,11 @@ describe('forged continue-as-new state', () => {
 
   it('refuses a held page of anyone else’s making (unsealed, or with a made-up seal)', async () => {
     const writes = env.jumpcloud.stats.snapshot().writes;
-    const employee = {
-      personioId: 999001,
+    const employee = pageEmployee(999001, {
       firstName: 'Mallory',
       lastName: 'Forged',
       email: 'mallory@evil.example',
-      status: 'active',
-      position: null,
-      supervisorId: null,
-      employmentType: null,
-      subcompany: null,
-      office: null,
-      department: null,
-      team: null,
-      costCenters: [],
-      hireDate: null,
-      terminationDate: null,
-      lastModifiedAt: null,
-      warnings: [],
-    };
+    });
     const page = {
       importWorkflowId: `${env.taskQueue}-x`,
       firstRunId: 'x',

@@ -31,8 +31,9 @@ import {
   sealState,
   type SealRequest,
 } from '../../../activities/carried-state.js';
-import type { FetchedPage, PageEmployee } from '../../../activities/fetch-page.js';
+import type { FetchedPage } from '../../../activities/fetch-page.js';
 import { dataConverterFor } from '../../../codec/data-converter.js';
+import { pageEmployee } from '../../helpers/page-employee.js';
 import { findTemporalCli } from '../../../local-temporal/temporal-cli.js';
 import { parseImportInput, type ImportInputOptions } from '../../../domain/import-input.js';
 import type { EmployeeResult, ImportProgress, Outcome } from '../../../domain/outcomes.js';
@@ -118,28 +119,6 @@ const SEAL_KEYS = deriveSealKeys([{ id: 'test', secret: 'in-memory workflow test
 /** The one signature the mocked approval check takes. */
 export const VALID_SIGNATURE = 'valid-signature';
 
-function pageEmployee(personioId: number): PageEmployee {
-  return {
-    personioId,
-    firstName: 'Test',
-    lastName: `Employee ${personioId}`,
-    email: `employee${personioId}@example.com`,
-    status: 'active',
-    position: null,
-    supervisorId: null,
-    employmentType: null,
-    subcompany: null,
-    office: null,
-    department: null,
-    team: null,
-    costCenters: [],
-    hireDate: null,
-    terminationDate: null,
-    lastModifiedAt: null,
-    warnings: [],
-  };
-}
-
 const MATCHED: ReadonlySet<Outcome> = new Set(['updated', 'unchanged', 'suspended', 'reactivated']);
 
 /**
@@ -215,7 +194,7 @@ export function mockActivities(scenario: Scenario): { activities: Activities; ca
           (_, i) => offset + i + 1,
         );
         const page: FetchedPage = {
-          employees: ids.map(pageEmployee),
+          employees: ids.map((id) => pageEmployee(id)),
           skipped: [],
           totalElements: scenario.employees,
         };
