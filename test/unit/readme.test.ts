@@ -1,6 +1,6 @@
 /** The README stays true: its mapping table and option table match the code. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FIELD_MAPPING } from '../../domain/jumpcloud-fields.js';
@@ -33,4 +33,13 @@ test('the README documents every import option', () => {
   assert.ok(parsed.ok);
   for (const key of Object.keys(parsed.input))
     assert.ok(readme.includes(`\`${key}`), `README mentions option ${key}`);
+});
+
+test('the README tests table lists every test folder once', () => {
+  const listed = [...readme.matchAll(/^\| `test\/([^/`]+)\/` +\|/gm)].map((m) => m[1]);
+  const folders = readdirSync(join(import.meta.dirname, '..'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== 'helpers')
+    .map((entry) => entry.name);
+  assert.deepEqual([...listed].sort(), [...new Set(listed)].sort(), 'no folder listed twice');
+  assert.deepEqual([...listed].sort(), folders.sort());
 });
