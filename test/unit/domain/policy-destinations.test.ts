@@ -31,8 +31,16 @@ describe('matchWebhook', () => {
     ['https://*/', 'https://anything.example/x', 'wildcard'],
     ['https://*/', 'http://anything.example/x', null],
     ['https://*:8443/', 'https://anything.example:8443/x', 'wildcard'],
+    ['https://*', 'https://anything.example/x', 'wildcard'],
+    ['http://*/', 'http://anything.example/x', 'wildcard'],
+    ['http://*.chat.example/', 'http://team.chat.example/x', 'wildcard'],
+    // A "*" is a wildcard only as the host; later in a prefix (a URL in its path) it is literal.
+    ['https://chat.example/r/https://*/', 'https://chat.example/r/https://*/x', 'named'],
+    ['https://chat.example/r/https://*.x/', 'https://chat.example/r/https://*.x/y', 'named'],
     ['http://chat.example/', 'http://chat.example/x', 'named'],
     ['https://chat.example/', 'https://user:pw@chat.example/x', null],
+    ['https://chat.example/', 'https://user@chat.example/x', null],
+    ['https://chat.example/', 'https://:pw@chat.example/x', null],
     ['https://chat.example/', 'not a url', null],
   ];
   for (const [prefix, url, match] of table) {
@@ -62,10 +70,17 @@ describe('matchRecipient', () => {
     [['*.Corp.Example'], 'someone@a.b.corp.example', true],
     [['*'], 'anyone@anywhere.example', true],
     [['corp.example'], 'someone@evil.example@corp.example', true],
+    [['other.example', 'corp.example'], 'someone@corp.example', true],
   ];
   for (const [domains, address, allowed] of table) {
     it(`${address} with ${JSON.stringify(domains)}: ${allowed}`, () => {
       assert.equal(matchRecipient(address, policy({ emailDomains: domains }), own), allowed);
     });
   }
+
+  it('any of the worker’s own recipients, ignoring case', () => {
+    const two = { recipients: ['IT@corp.example', 'hr@corp.example'] };
+    assert.equal(matchRecipient('HR@corp.example', STRICT_POLICY, two), true);
+    assert.equal(matchRecipient('ceo@corp.example', STRICT_POLICY, two), false);
+  });
 });
