@@ -9,7 +9,8 @@
  * Both do the import's work: check credentials, scan the whole directory (duplicate
  * emails, supervisor cycles, shared usernames), ensure groups, stage every employee with
  * the product's stage logic (activities/stage-employee.ts `stage`, without the heartbeat
- * plan memory), link managers page by page, bind groups to applications. The per-page steps
+ * plan memory; like the page workflow, trusting the page's lookup of who is absent on the
+ * first attempt), link managers page by page, bind groups to applications. The per-page steps
  * (scan, link managers, groups) are the product's activity functions, called in-process
  * through @temporalio/testing's MockActivityEnvironment: no server, no worker, no history,
  * just a context for their heartbeat() calls. Transient errors (429, 5xx, resets) are
@@ -21,7 +22,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import PQueue from 'p-queue';
 import { createActivities } from '../activities/index.js';
 import type { ImportDeps } from '../activities/deps.js';
-import { noPlanMemory, stage } from '../activities/stage-employee.js';
+import { noPlanMemory, retryPlanMemory, stage } from '../activities/stage-employee.js';
 import { ApiError } from '../clients/api-error.js';
 import { groupPlanOf } from '../domain/group-plan.js';
 import type { ImportInput } from '../domain/import-input.js';
@@ -139,15 +140,23 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineRes
       const seen = new Set<number>();
       const employees = page.employees.filter((e) => !seen.has(e.personioId) && seen.add(e.personioId));
       const staged = await Promise.all(
-        stageRequests(request, employees).map((one) =>
-          call(() => stage(deps.jumpcloud, one, noPlanMemory)).catch((err: unknown): EmployeeResult => {
+        stageRequests(request, employees, page.absent).map((one) => {
+          // As the stage activity: the first attempt trusts the page's lookup (`knownAbsent`:
+          // create without looking again); a retry looks, and a user it finds that the lookup
+          // saw absent was created by the attempt before.
+          let attempts = 0;
+          const attempt = () =>
+            attempts++ === 0
+              ? stage(deps.jumpcloud, one, noPlanMemory)
+              : stage(deps.jumpcloud, { ...one, knownAbsent: false }, retryPlanMemory(one, noPlanMemory));
+          return call(attempt).catch((err: unknown): EmployeeResult => {
             // As the page workflow does: JumpCloud refused this one user; report and go on.
             if (err instanceof ApiError && !err.retryable && err.kind !== 'credentials') {
               return { personioId: one.employee.personioId, outcome: 'failed', reason: err.message };
             }
             throw err;
-          }),
-        ),
+          });
+        }),
       );
       employeesStaged += page.employees.length + page.skipped.length + page.settled.length;
       counts = addOutcomeCounts(counts, countOutcomes([...page.skipped, ...page.settled, ...staged]));
