@@ -36,17 +36,15 @@ describe('countsLine', () => {
 });
 
 describe('summaryText', () => {
+  /** The lines every finished run of `facts` starts with. */
+  const finished = [
+    'The Personio → JumpCloud import finished in 62 s: 12 employees read.',
+    countsText,
+    'managers linked or cleared: 4; manager notes: 1',
+    'groups created: none; new application bindings: 0',
+  ];
   const table: { what: string; facts: SummaryFacts; maxProblems?: number; lines: string[] }[] = [
-    {
-      what: 'a finished run with nothing more to say',
-      facts,
-      lines: [
-        'The Personio → JumpCloud import finished in 62 s: 12 employees read.',
-        countsText,
-        'managers linked or cleared: 4; manager notes: 1',
-        'groups created: none; new application bindings: 0',
-      ],
-    },
+    { what: 'a finished run with nothing more to say', facts, lines: finished },
     {
       what: 'a preview with groups, a refused group and missing applications',
       facts: {
@@ -67,83 +65,66 @@ describe('summaryText', () => {
         'applications not found in JumpCloud (create them or fix the label): slack, github',
       ],
     },
-    {
-      what: 'problems, all shown',
-      facts: { ...facts, problems: [problem(7, 'email taken'), problem(9)] },
-      lines: [
-        'The Personio → JumpCloud import finished in 62 s: 12 employees read.',
-        countsText,
-        'managers linked or cleared: 4; manager notes: 1',
-        'groups created: none; new application bindings: 0',
-        '',
-        'Problems:',
-        '  Personio id 7: failed: email taken',
-        '  Personio id 9: failed: ',
-      ],
-    },
-    {
-      what: 'more problems than shown: the first ones, and it says so',
-      facts: { ...facts, problems: [problem(1, 'a'), problem(2, 'b'), problem(3, 'c')] },
-      maxProblems: 2,
-      lines: [
-        'The Personio → JumpCloud import finished in 62 s: 12 employees read.',
-        countsText,
-        'managers linked or cleared: 4; manager notes: 1',
-        'groups created: none; new application bindings: 0',
-        '',
-        'Problems (first 2):',
-        '  Personio id 1: failed: a',
-        '  Personio id 2: failed: b',
-      ],
-    },
-    {
-      what: 'exactly as many problems as shown, but the run kept only the first ones',
-      facts: { ...facts, problems: [problem(1, 'a'), problem(2, 'b')], truncated: true },
-      maxProblems: 2,
-      lines: [
-        'The Personio → JumpCloud import finished in 62 s: 12 employees read.',
-        countsText,
-        'managers linked or cleared: 4; manager notes: 1',
-        'groups created: none; new application bindings: 0',
-        '',
-        'Problems (first 2):',
-        '  Personio id 1: failed: a',
-        '  Personio id 2: failed: b',
-      ],
-    },
-    {
-      what: 'exactly as many problems as the limit, all kept: no "first"',
-      facts: { ...facts, problems: [problem(1, 'a'), problem(2, 'b')] },
-      maxProblems: 2,
-      lines: [
-        'The Personio → JumpCloud import finished in 62 s: 12 employees read.',
-        countsText,
-        'managers linked or cleared: 4; manager notes: 1',
-        'groups created: none; new application bindings: 0',
-        '',
-        'Problems:',
-        '  Personio id 1: failed: a',
-        '  Personio id 2: failed: b',
-      ],
-    },
-    {
-      what: 'fewer problems than the limit, kept in full: no "first"',
-      facts: { ...facts, problems: [problem(1, 'a')] },
-      maxProblems: 2,
-      lines: [
-        'The Personio → JumpCloud import finished in 62 s: 12 employees read.',
-        countsText,
-        'managers linked or cleared: 4; manager notes: 1',
-        'groups created: none; new application bindings: 0',
-        '',
-        'Problems:',
-        '  Personio id 1: failed: a',
-      ],
-    },
   ];
   for (const { what, facts: f, maxProblems, lines } of table) {
     it(what, () => {
       assert.deepEqual(summaryText(f, maxProblems).split('\n'), lines);
+    });
+  }
+
+  // A finished run with problems: the lines above, a blank line, the heading, the problems shown.
+  const problems: {
+    what: string;
+    problems: EmployeeResult[];
+    truncated?: boolean;
+    maxProblems?: number;
+    heading: string;
+    shown: string[];
+  }[] = [
+    {
+      what: 'problems, all shown',
+      problems: [problem(7, 'email taken'), problem(9)],
+      heading: 'Problems:',
+      shown: ['  Personio id 7: failed: email taken', '  Personio id 9: failed: '],
+    },
+    {
+      what: 'more problems than shown: the first ones, and it says so',
+      problems: [problem(1, 'a'), problem(2, 'b'), problem(3, 'c')],
+      maxProblems: 2,
+      heading: 'Problems (first 2):',
+      shown: ['  Personio id 1: failed: a', '  Personio id 2: failed: b'],
+    },
+    {
+      what: 'exactly as many problems as shown, but the run kept only the first ones',
+      problems: [problem(1, 'a'), problem(2, 'b')],
+      truncated: true,
+      maxProblems: 2,
+      heading: 'Problems (first 2):',
+      shown: ['  Personio id 1: failed: a', '  Personio id 2: failed: b'],
+    },
+    {
+      what: 'exactly as many problems as the limit, all kept: no "first"',
+      problems: [problem(1, 'a'), problem(2, 'b')],
+      maxProblems: 2,
+      heading: 'Problems:',
+      shown: ['  Personio id 1: failed: a', '  Personio id 2: failed: b'],
+    },
+    {
+      what: 'fewer problems than the limit, kept in full: no "first"',
+      problems: [problem(1, 'a')],
+      maxProblems: 2,
+      heading: 'Problems:',
+      shown: ['  Personio id 1: failed: a'],
+    },
+  ];
+  for (const { what, problems: listed, truncated = false, maxProblems, heading, shown } of problems) {
+    it(what, () => {
+      assert.deepEqual(summaryText({ ...facts, problems: listed, truncated }, maxProblems).split('\n'), [
+        ...finished,
+        '',
+        heading,
+        ...shown,
+      ]);
     });
   }
 
