@@ -11,7 +11,7 @@ import { Worker } from '@temporalio/worker';
 import { dataConverterFor } from '../../codec/data-converter.js';
 import { parseKeyRing } from '../../codec/keys.js';
 import { Client } from '@temporalio/client';
-import { pageEmployee } from '../helpers/page-employee.js';
+import { pageEmployee } from '../helpers/employees.js';
 import { startSecurityEnv, type SecurityEnv } from '../helpers/security-env.js';
 import { taskQueueFor, testTemporal } from '../helpers/temporal.js';
 

@@ -25,7 +25,7 @@ import {
 import { applyTransforms, asText, transformProblem } from '../../../domain/mapping-transforms.js';
 import { parseEmployee, type Employee } from '../../../domain/personio-record.js';
 import { diffUser, textChanges } from '../../../domain/user-diff.js';
-import { employee } from './employee-fixture.js';
+import { employee, emptyEmployee } from './employee-fixture.js';
 import { rawEmployee, wrap } from './personio-fixtures.js';
 
 function parsed(json: unknown): AttributeMapping {
@@ -226,15 +226,7 @@ function legacyFields(e: Employee) {
 describe('the default mapping', () => {
   const cases: Employee[] = [
     employee(),
-    employee({
-      email: null,
-      position: null,
-      employmentType: null,
-      subcompany: null,
-      office: null,
-      department: null,
-      costCenters: [],
-    }),
+    emptyEmployee(),
     employee({
       costCenters: [
         { id: 1, name: 'support', percentage: 50 },

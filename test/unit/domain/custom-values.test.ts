@@ -15,7 +15,7 @@ import {
   personioValue,
   STANDARD_SOURCE_KEYS,
 } from '../../../domain/personio-values.js';
-import { employee } from './employee-fixture.js';
+import { employee, emptyEmployee } from './employee-fixture.js';
 
 describe('personioValue', () => {
   const full = employee({
@@ -27,16 +27,7 @@ describe('personioValue', () => {
       { id: 2, name: 'Sales', percentage: 70 },
     ],
   });
-  const empty = employee({
-    email: null,
-    position: null,
-    employmentType: null,
-    subcompany: null,
-    office: null,
-    department: null,
-    team: null,
-    costCenters: [],
-  });
+  const empty = emptyEmployee();
   const table: [key: string, of: unknown, ofEmpty: unknown][] = [
     ['id', '1001', '1001'],
     ['first_name', 'Anna', 'Anna'],

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { desiredJumpCloudFields, FIELD_MAPPING, MANAGED_FIELDS } from '../../../domain/jumpcloud-fields.js';
-import { employee } from './employee-fixture.js';
+import {
+  desiredJumpCloudFields,
+  FIELD_MAPPING,
+  MANAGED_FIELDS,
+  type ManagedField,
+} from '../../../domain/jumpcloud-fields.js';
+import type { Employee } from '../../../domain/personio-record.js';
+import { employee, emptyEmployee } from './employee-fixture.js';
 
 describe('desiredJumpCloudFields', () => {
   it('maps every Personio attribute to its JumpCloud field', () => {
@@ -20,31 +26,24 @@ describe('desiredJumpCloudFields', () => {
     });
   });
 
-  it('writes "" for every empty Personio value', () => {
-    const fields = desiredJumpCloudFields(
-      employee({
-        email: null,
-        emailProblem: 'missing',
-        position: null,
-        employmentType: null,
-        subcompany: null,
-        office: null,
-        department: null,
-        costCenters: [],
-      }),
-    );
-    for (const field of [
-      'email',
-      'jobTitle',
-      'employeeType',
-      'company',
-      'location',
-      'department',
-      'costCenter',
-    ] as const) {
-      assert.equal(fields[field], '', field);
-    }
-  });
+  // Each JumpCloud field a Personio value fills, and that value: empty, the field is "".
+  const fromEmpty: [field: ManagedField, personio: keyof Employee][] = [
+    ['email', 'email'],
+    ['jobTitle', 'position'],
+    ['employeeType', 'employmentType'],
+    ['company', 'subcompany'],
+    ['location', 'office'],
+    ['department', 'department'],
+    ['costCenter', 'costCenters'],
+  ];
+  const allEmpty = desiredJumpCloudFields(emptyEmployee({ emailProblem: 'missing' }));
+  for (const [field, personio] of fromEmpty) {
+    it(`writes "" to ${field} for an empty ${personio}`, () => {
+      assert.equal(allEmpty[field], '', 'every value empty');
+      const one = desiredJumpCloudFields(employee({ [personio]: personio === 'costCenters' ? [] : null }));
+      assert.equal(one[field], '', `only ${personio} empty`);
+    });
+  }
 
   it('uses the primary cost center', () => {
     const fields = desiredJumpCloudFields(

@@ -33,7 +33,7 @@ import {
 } from '../../../activities/carried-state.js';
 import type { FetchedPage } from '../../../activities/fetch-page.js';
 import { dataConverterFor } from '../../../codec/data-converter.js';
-import { pageEmployee } from '../../helpers/page-employee.js';
+import { pageEmployee } from '../../helpers/employees.js';
 import { findTemporalCli } from '../../../local-temporal/temporal-cli.js';
 import { parseImportInput, type ImportInputOptions } from '../../../domain/import-input.js';
 import type { EmployeeResult, ImportProgress, Outcome } from '../../../domain/outcomes.js';
