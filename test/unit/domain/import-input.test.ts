@@ -218,9 +218,247 @@ describe('groupNameForDepartment', () => {
     assert.equal(groupNameForDepartment('{department} team', "R$&D $'"), "R$&D $' team");
   });
 
+  it('leaves no space where a department name was cut or is blank', () => {
+    const cutAtSpace = groupNameForDepartment('{department}!', `${'x'.repeat(198)} y`);
+    assert.equal(cutAtSpace, `${'x'.repeat(198)}!`);
+    assert.equal(groupNameForDepartment('Personio - {department}', '  '), 'Personio -');
+  });
+
   it('cuts a long department name so the group name has at most 200 characters', () => {
     const name = groupNameForDepartment('Personio - {department} (staff)', 'x'.repeat(500));
     assert.equal(name.length, GROUP_NAME_MAX_LENGTH);
     assert.ok(name.startsWith('Personio - xxx') && name.endsWith('x (staff)'));
+  });
+});
+
+describe('what a caller is told about each field: the rule, and the value it gave', () => {
+  // One bad field per input; the message is exactly what the CLI and a failed start show.
+  const table: [raw: Record<string, unknown>, message: string][] = [
+    [{ pageSize: 0 }, "pageSize: must be between 1 and 100 (Personio's maximum); got 0"],
+    [{ pageSize: 101 }, "pageSize: must be between 1 and 100 (Personio's maximum); got 101"],
+    [{ pageSize: 1.5 }, "pageSize: must be a whole number between 1 and 100 (Personio's maximum); got 1.5"],
+    [{ pageSize: null }, "pageSize: must be a whole number between 1 and 100 (Personio's maximum); got null"],
+    [{ pageSize: true }, "pageSize: must be a whole number between 1 and 100 (Personio's maximum); got true"],
+    [
+      { pageSize: [1] },
+      "pageSize: must be a whole number between 1 and 100 (Personio's maximum); got a list",
+    ],
+    [
+      { pageSize: {} },
+      "pageSize: must be a whole number between 1 and 100 (Personio's maximum); got an object",
+    ],
+    [
+      { pageSize: 'x'.repeat(61) },
+      `pageSize: must be a whole number between 1 and 100 (Personio's maximum); got "${'x'.repeat(60)}…"`,
+    ],
+    [
+      { pageSize: 'x'.repeat(60) },
+      `pageSize: must be a whole number between 1 and 100 (Personio's maximum); got "${'x'.repeat(60)}"`,
+    ],
+    [{ createState: 5 }, 'createState: must be "STAGED" or "ACTIVATED"; got 5'],
+    [{ allowReactivation: 'yes' }, 'allowReactivation: must be true or false; got "yes"'],
+    [{ groups: 'x' }, 'groups: must be an object; got "x"'],
+    [
+      { groups: { allEmployeesGroup: 5 } },
+      'groups.allEmployeesGroup: must be a non-empty group name of at most 200 characters; got 5',
+    ],
+    [
+      // The value as checked, i.e. after trimming.
+      { groups: { allEmployeesGroup: ' ' } },
+      'groups.allEmployeesGroup: must be a non-empty group name of at most 200 characters; got ""',
+    ],
+    [
+      { groups: { allEmployeesGroup: 'x'.repeat(201) } },
+      `groups.allEmployeesGroup: must be a non-empty group name of at most 200 characters; got "${'x'.repeat(60)}…"`,
+    ],
+    [{ groups: { perDepartment: 1 } }, 'groups.perDepartment: must be true or false; got 1'],
+    [
+      { groups: { departmentGroupPattern: 5 } },
+      'groups.departmentGroupPattern: must be text containing {department}; got 5',
+    ],
+    [
+      { groups: { departmentGroupPattern: 'Personio' } },
+      'groups.departmentGroupPattern: must contain {department} exactly once, e.g. "Personio - {department}"; got "Personio"',
+    ],
+    [
+      { groups: { departmentGroupPattern: `${'x'.repeat(101)}{department}` } },
+      `groups.departmentGroupPattern: must have at most 100 characters besides {department}, leaving room in the 200-character group name; got "${'x'.repeat(60)}…"`,
+    ],
+    [{ groups: { removeLeavers: 'no' } }, 'groups.removeLeavers: must be true or false; got "no"'],
+    [{ applications: 'Slack' }, 'applications: must be a list of application display labels; got "Slack"'],
+    [
+      { applications: [5] },
+      'applications[0]: must be a non-empty application display label of at most 200 characters; got 5',
+    ],
+    [{ notify: 'x' }, 'notify: must be an object; got "x"'],
+    [
+      { notify: { when: 'x' } },
+      'notify.when: must be "auto" (when more than `threshold` employees were processed), "always" or "never"; got "x"',
+    ],
+    [{ notify: { threshold: -1 } }, 'notify.threshold: must be ≥ 0; got -1'],
+    [{ notify: { threshold: 0.5 } }, 'notify.threshold: must be a whole number ≥ 0; got 0.5'],
+    [
+      { notify: { email: 'a@b.example' } },
+      'notify.email: must be a list of e-mail addresses; got "a@b.example"',
+    ],
+    [
+      { notify: { webhookUrl: 'ftp://x.example/' } },
+      'notify.webhookUrl: must be an http(s) URL or null; got "ftp://x.example/"',
+    ],
+    [{ pagesInFlight: 21 }, 'pagesInFlight: must be between 1 and 20; got 21'],
+    [{ pagesInFlight: 0 }, 'pagesInFlight: must be between 1 and 20; got 0'],
+    [{ continueAsNewAfterEvents: 99 }, 'continueAsNewAfterEvents: must be between 100 and 40000; got 99'],
+    [
+      { continueAsNewAfterEvents: 40_001 },
+      'continueAsNewAfterEvents: must be between 100 and 40000; got 40001',
+    ],
+    [{ dryRun: 1 }, 'dryRun: must be true or false; got 1'],
+    [{ safeguards: 'x' }, 'safeguards: must be an object, or null to turn the safeguards off; got "x"'],
+    [{ safeguards: { maxSuspensions: -1 } }, 'safeguards.maxSuspensions: must be ≥ 0; got -1'],
+    [
+      { safeguards: { maxSuspensionsPercent: 'x' } },
+      'safeguards.maxSuspensionsPercent: must be a percentage between 0 and 100, or null (rule off); got "x"',
+    ],
+    [
+      { safeguards: { maxSuspensionsPercent: -1 } },
+      'safeguards.maxSuspensionsPercent: must be a percentage between 0 and 100, or null (rule off); got -1',
+    ],
+    [
+      { safeguards: { minimumImportedUsers: null } },
+      'safeguards.minimumImportedUsers: must be a whole number ≥ 0; got null',
+    ],
+    [
+      { safeguards: { approvalTimeout: 5 } },
+      'safeguards.approvalTimeout: must be a duration like "30s", "15m", "24h" or "7d"; got 5',
+    ],
+    [
+      { safeguards: { maxChangesPercent: 100.5 } },
+      'safeguards.maxChangesPercent: must be a percentage between 0 and 100, or null (rule off); got 100.5',
+    ],
+    [{ sync: 'x' }, 'sync: must be an object; got "x"'],
+    [
+      { sync: { updatedSince: 5 } },
+      'sync.updatedSince: must be an ISO 8601 date or date-time like "2026-11-01" or "2026-11-01T08:00:00Z"; got 5',
+    ],
+    [
+      { sync: { fullReconcileEvery: '1w' } },
+      'sync.fullReconcileEvery: must be a duration like "30s", "15m", "24h" or "7d"; got "1w"',
+    ],
+    [{ activation: 'x' }, 'activation: must be an object; got "x"'],
+    [{ activation: { onHireDate: 'x' } }, 'activation.onHireDate: must be true or false; got "x"'],
+    [{ activation: { localTime: 9 } }, 'activation.localTime: must be a time of day like "09:00"; got 9'],
+    [
+      { activation: { timeZone: 5 } },
+      'activation.timeZone: must be an IANA time zone like "Europe/Berlin"; got 5',
+    ],
+    [{ activation: { extra: 1 } }, 'activation.extra: unknown field; remove it or check the spelling'],
+  ];
+  for (const [raw, message] of table) {
+    it(JSON.stringify(raw).slice(0, 100), () => {
+      const [path] = message.split(': ', 1);
+      assert.deepEqual(problems(raw), [{ path, message }]);
+    });
+  }
+
+  it('a value JSON cannot carry is named by its type; an item left out is "nothing"', () => {
+    assert.deepEqual(problems({ pageSize: 10n })[0]?.message.split('; got ')[1], 'a value of type bigint');
+    assert.deepEqual(problems({ applications: [undefined] })[0]?.message.split('; got ')[1], 'nothing');
+  });
+
+  it('lists every unknown field of one object', () => {
+    assert.deepEqual(
+      problems({ groups: { perDept: true, removeLeaver: true } }).map((p) => p.message),
+      [
+        'groups.perDept: unknown field; remove it or check the spelling',
+        'groups.removeLeaver: unknown field; remove it or check the spelling',
+      ],
+    );
+  });
+});
+
+describe('the values each rule takes and refuses', () => {
+  const table: [raw: Record<string, unknown>, accepted: boolean][] = [
+    [{ pageSize: 1 }, true],
+    [{ pageSize: 100 }, true],
+    [{ pagesInFlight: 1 }, true],
+    [{ continueAsNewAfterEvents: 100 }, true],
+    [{ continueAsNewAfterEvents: 40_000 }, true],
+    [{ notify: { threshold: 0 } }, true],
+    [{ notify: { webhookUrl: 'http://hooks.example/x' } }, true],
+    [{ notify: { webhookUrl: 'https://hooks.example/x' } }, true],
+    [{ notify: { webhookUrl: 'ws://hooks.example/x' } }, false],
+    [{ notify: { webhookUrl: 'xhttps://hooks.example/x' } }, false],
+    [{ notify: { webhookUrl: 'httpsx://hooks.example/x' } }, false],
+    [{ notify: { email: ['a@b.example'] } }, true],
+    [{ notify: { email: ['@b.example'] } }, false],
+    [{ safeguards: { maxSuspensionsPercent: 0, maxChangesPercent: 100 } }, true],
+    [{ safeguards: { maxChangesPercent: 100.5 } }, false],
+    [{ safeguards: { maxSuspensions: 0, minimumImportedUsers: 0 } }, true],
+    [{ safeguards: { minimumImportedUsers: -1 } }, false],
+    [{ groups: { allEmployeesGroup: 'x'.repeat(200) } }, true],
+    [{ groups: { allEmployeesGroup: '' } }, false],
+    [{ applications: ['x'.repeat(200)] }, true],
+    [{ applications: ['x'.repeat(201)] }, false],
+    [{ groups: { departmentGroupPattern: '{department}' } }, true],
+    [{ groups: { departmentGroupPattern: '{department} / {department}' } }, false],
+    [{ safeguards: { approvalTimeout: '100ms' } }, true],
+    [{ safeguards: { approvalTimeout: '30s' } }, true],
+    [{ safeguards: { approvalTimeout: '15m' } }, true],
+    [{ safeguards: { approvalTimeout: '999999d' } }, true],
+    [{ safeguards: { approvalTimeout: '1000000d' } }, false],
+    [{ safeguards: { approvalTimeout: '0s' } }, false],
+    [{ safeguards: { approvalTimeout: '05m' } }, false],
+    [{ safeguards: { approvalTimeout: '15' } }, false],
+    [{ safeguards: { approvalTimeout: 'x15m' } }, false],
+    [{ safeguards: { approvalTimeout: '15mx' } }, false],
+    [{ safeguards: { approvalTimeout: '1.5h' } }, false],
+    [{ sync: { updatedSince: '2026-11-01' } }, true],
+    [{ sync: { updatedSince: '2026-11-01T08:00:00+01:00' } }, true],
+    [{ sync: { updatedSince: '2026-13-45' } }, false],
+    [{ sync: { updatedSince: 'x2026-11-01' } }, false],
+    [{ sync: { updatedSince: '2026-11-01x' } }, false],
+    // Dates that Date.parse reads but that are not ISO 8601.
+    [{ sync: { updatedSince: 'Sun 2026-11-01' } }, false],
+    [{ sync: { updatedSince: '2026-11-01 08:00' } }, false],
+    [{ sync: { updatedSince: '2026-11-01T' } }, false],
+    [{ sync: { updatedSince: '26-11-01' } }, false],
+    [{ sync: { updatedSince: '2026-1-01' } }, false],
+    [{ sync: { mode: 'full' } }, true],
+    [{ sync: { mode: 'auto' } }, true],
+    [{ createState: 'STAGED' }, true],
+    [{ notify: { when: 'auto' } }, true],
+    [{ notify: { when: 'never' } }, true],
+    [{ activation: { localTime: '00:00' } }, true],
+    [{ activation: { localTime: '19:05' } }, true],
+    [{ activation: { localTime: '23:59:59' } }, true],
+    [{ activation: { localTime: '24:00' } }, false],
+    [{ activation: { localTime: '09:60' } }, false],
+    [{ activation: { localTime: '9:00' } }, false],
+    [{ activation: { localTime: '09:00:60' } }, false],
+    [{ activation: { localTime: '09:00:5' } }, false],
+    [{ activation: { localTime: '09:00:5x' } }, false],
+    [{ activation: { localTime: 'x09:00' } }, false],
+    [{ activation: { localTime: '09:00x' } }, false],
+    [{ activation: { timeZone: 'UTC' } }, true],
+    [{ activation: { timeZone: 'Mars/Base' } }, false],
+  ];
+  for (const [raw, accepted] of table) {
+    it(`${JSON.stringify(raw).slice(0, 100)}: ${accepted ? 'accepted' : 'refused'}`, () => {
+      assert.equal(parseImportInput(raw).ok, accepted);
+    });
+  }
+
+  it('trims names, labels, patterns and durations', () => {
+    const parsed = input({
+      groups: { allEmployeesGroup: ' All ', departmentGroupPattern: '  P {department}  ' },
+      applications: [' Slack '],
+      safeguards: { approvalTimeout: ' 15m ' },
+      sync: { fullReconcileEvery: ' 7d ' },
+    });
+    assert.equal(parsed.groups.allEmployeesGroup, 'All');
+    assert.equal(parsed.groups.departmentGroupPattern, 'P {department}');
+    assert.deepEqual(parsed.applications, ['Slack']);
+    assert.equal(parsed.safeguards?.approvalTimeout, '15m');
+    assert.equal(parsed.sync.fullReconcileEvery, '7d');
   });
 });
