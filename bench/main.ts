@@ -43,24 +43,34 @@ import { faultsOf, WORKLOADS, type Tuning, type Workload, type WorkloadName } fr
 const PARTS = ['naive', 'direct', 'temporal', 'rerun'] as const;
 type Part = (typeof PARTS)[number];
 
-const { values: args } = parseArgs({
-  options: {
-    workload: { type: 'string', default: 'D' },
-    json: { type: 'string' },
-    employees: { type: 'string' },
-    'naive-employees': { type: 'string' },
-    activities: { type: 'string' },
-    'jumpcloud-concurrency': { type: 'string' },
-    'personio-concurrency': { type: 'string' },
-    'jumpcloud-rps': { type: 'string' },
-    'pages-in-flight': { type: 'string' },
-    'page-size': { type: 'string' },
-    parts: { type: 'string', default: PARTS.join(',') },
-    sqlite: { type: 'string', default: 'file' },
-    seed: { type: 'string', default: '42' },
-    'personio-api': { type: 'string', default: 'v1' },
-  },
-});
+// A mistyped option gets one line naming it, not a stack trace.
+const { values: args } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        workload: { type: 'string', default: 'D' },
+        json: { type: 'string' },
+        employees: { type: 'string' },
+        'naive-employees': { type: 'string' },
+        activities: { type: 'string' },
+        'jumpcloud-concurrency': { type: 'string' },
+        'personio-concurrency': { type: 'string' },
+        'jumpcloud-rps': { type: 'string' },
+        'pages-in-flight': { type: 'string' },
+        'page-size': { type: 'string' },
+        parts: { type: 'string', default: PARTS.join(',') },
+        sqlite: { type: 'string', default: 'file' },
+        seed: { type: 'string', default: '42' },
+        'personio-api': { type: 'string', default: 'v1' },
+      },
+    });
+  } catch (err) {
+    console.error(
+      `npm run bench: ${(err as Error).message}. The options are listed at the top of bench/main.ts.`,
+    );
+    process.exit(2);
+  }
+})();
 if (args['personio-api'] !== 'v1' && args['personio-api'] !== 'v2') {
   console.error(`--personio-api must be v1 or v2; got "${args['personio-api']}"`);
   process.exit(2);
