@@ -14,6 +14,7 @@ import { createInputPolicyActivities } from './input-policy.js';
 import { createLinkManagerActivities } from './link-managers.js';
 import { createNotifyActivities } from './notify.js';
 import { createReadDirectoryActivities } from './read-directory.js';
+import { JumpCloudReadAhead } from './read-ahead.js';
 import { createScanActivities } from './scan-directory.js';
 import { createSettlePageActivities } from './settle-page.js';
 import { createStageActivities } from './stage-employee.js';
@@ -21,7 +22,12 @@ import { createStageActivities } from './stage-employee.js';
 /** A worker without API clients can still run `ping`; the import's activities then say what is missing. */
 export type ActivityDeps = Partial<ImportDeps>;
 
-export function createActivities(deps: ActivityDeps = {}) {
+export function createActivities(given: ActivityDeps = {}) {
+  // One read-ahead per worker: the scan fills it, the preview of each page empties it.
+  const deps: ActivityDeps = {
+    ...given,
+    readAhead: given.readAhead ?? (given.jumpcloud ? new JumpCloudReadAhead(given.jumpcloud) : undefined),
+  };
   return {
     ...createDiagnosticsActivities(),
     ...createInputPolicyActivities(deps),

@@ -26,12 +26,16 @@ export interface PlannedEmployee {
   plan: EmployeePlan<SystemUser>;
 }
 
-export async function planPageEmployees(
+/** A page's JumpCloud users: by employeeIdentifier, then by email for the employees not found so. */
+export interface PageUsers {
+  byId: Map<string, SystemUser[]>;
+  byEmail: Map<string, SystemUser[]>;
+}
+
+export async function lookUpPageUsers(
   jumpcloud: JumpCloudClient,
   employees: readonly PageEmployee[],
-  rules: PlanRules,
-  desiredFieldsOf: DesiredFieldsOf,
-): Promise<PlannedEmployee[]> {
+): Promise<PageUsers> {
   const byId = await lookUp(
     employees.map((e) => String(e.personioId)),
     (ids) => jumpcloud.findUsersByEmployeeIdentifiers(ids),
@@ -45,6 +49,33 @@ export async function planPageEmployees(
     (emails) => jumpcloud.findUsersByEmails(emails),
     (user) => user.email?.toLowerCase(),
   );
+  return { byId, byEmail };
+}
+
+/** The users of these supervisors (Personio ids), by employeeIdentifier. */
+export function lookUpSupervisors(
+  jumpcloud: JumpCloudClient,
+  employees: readonly PageEmployee[],
+): Promise<Map<string, SystemUser[]>> {
+  return lookUp(
+    employees.flatMap((e) => (e.supervisorId === null ? [] : [String(e.supervisorId)])),
+    (ids) => jumpcloud.findUsersByEmployeeIdentifiers(ids),
+    (user) => user.employeeIdentifier ?? undefined,
+  );
+}
+
+/**
+ * Plans each employee of the page. `found`: the page's users when they were already read
+ * (activities/read-ahead.ts); else they are looked up here.
+ */
+export async function planPageEmployees(
+  jumpcloud: JumpCloudClient,
+  employees: readonly PageEmployee[],
+  rules: PlanRules,
+  desiredFieldsOf: DesiredFieldsOf,
+  found?: PageUsers,
+): Promise<PlannedEmployee[]> {
+  const { byId, byEmail } = found ?? (await lookUpPageUsers(jumpcloud, employees));
   return employees.map((employee) => {
     const found = byId.get(String(employee.personioId))?.[0];
     const match: Match<SystemUser> = found

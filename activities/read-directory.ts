@@ -120,6 +120,8 @@ export function createReadDirectoryActivities(deps: Partial<ImportDeps>) {
           progress.personioRequests++;
           if (progress.total < 0) progress.total = page.totalElements;
           const fetched = toFetchedPage(page.records, offset, page.totalElements, customKeys);
+          // JumpCloud's answers for this page's preview, read while Personio's next pages come.
+          deps.readAhead?.start(pageId(offset), fetched.employees);
           await hold(offset, fetched.employees, {
             importWorkflowId: request.importWorkflowId,
             firstRunId: request.firstRunId,

@@ -15,13 +15,13 @@
  * a round trip through the server) and two lookups per employee; now it costs one batched
  * lookup by id and one by email per 100 employees (README, Performance).
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { INVALID_IMPORT_INPUT } from '../domain/failure-types.js';
 import { withWarnings, type EmployeeResult } from '../domain/outcomes.js';
 import { parseEmployee } from '../domain/personio-record.js';
 import { groupIdsFor, type GroupRules } from '../domain/page-groups.js';
 import type { PageRequest } from '../domain/page-request.js';
-import type { JumpCloudClient } from '../clients/jumpcloud.js';
+import type { JumpCloudClient, SystemUser } from '../clients/jumpcloud.js';
 import { required, type ImportDeps } from './deps.js';
 import { desiredFieldsFor } from './desired-fields.js';
 import { asActivity } from './failures.js';
@@ -29,7 +29,12 @@ import { createFetchPageActivities, type FetchedPage, type PageEmployee } from '
 import { GroupMembers } from './group-members.js';
 import { activateAtFor } from './activation-time-of.js';
 import { asValueChange, createdFieldNames, stateOf } from '../domain/employee-plan.js';
-import { lookUp, membershipChanges, planPageEmployees, type PlannedEmployee } from './page-plan.js';
+import {
+  lookUpSupervisors,
+  membershipChanges,
+  planPageEmployees,
+  type PlannedEmployee,
+} from './page-plan.js';
 import { baseUsername, usernameCandidate } from '../domain/username.js';
 
 export interface SettledPage extends FetchedPage {
@@ -153,12 +158,22 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
       const { page, heldBack, employees } = await readPage(request);
       return asActivity(async () => {
         const members = groupMembers ?? new GroupMembers(jumpcloud);
-        const planned = await planPageEmployees(jumpcloud, employees, request, desiredOf);
+        // The lookups the scan started for this page, when this worker read it (read-ahead.ts).
+        const pageKey = Context.current().info.workflowExecution?.workflowId;
+        const readAhead = pageKey ? await deps.readAhead?.take(pageKey, employees) : null;
+        const planned = await planPageEmployees(
+          jumpcloud,
+          employees,
+          request,
+          desiredOf,
+          readAhead ?? undefined,
+        );
         const managers = await plannedManagers(
           jumpcloud,
           planned,
           request.supervisorCycle ?? [],
           supervisorImported(deps, planned, request.heldBack, request.supervisorsNotImported),
+          readAhead?.supervisors ?? undefined,
         );
         const idSuffixed = new Set(request.idSuffixedUsernames);
         const names = (ids: string[]) => ids.map((id) => rules.groupNames[id] ?? id);
@@ -313,15 +328,16 @@ async function plannedManagers(
   supervisorCycle: readonly number[],
   /** Whether this run creates the user of a supervisor who has none yet. */
   willBeCreated: (supervisorId: number) => Promise<boolean>,
+  /** The supervisors' users when they were already read (read-ahead.ts). */
+  found?: Map<string, SystemUser[]>,
 ): Promise<Map<number, { from: string | null; to: string | null; effective: boolean }>> {
   const inCycle = new Set(supervisorCycle);
-  const supervisors = await lookUp(
-    planned.flatMap(({ employee }) =>
-      employee.supervisorId === null ? [] : [String(employee.supervisorId)],
-    ),
-    (ids) => jumpcloud.findUsersByEmployeeIdentifiers(ids),
-    (user) => user.employeeIdentifier ?? undefined,
-  );
+  const supervisors =
+    found ??
+    (await lookUpSupervisors(
+      jumpcloud,
+      planned.map(({ employee }) => employee),
+    ));
   const changes = new Map<number, { from: string | null; to: string | null; effective: boolean }>();
   for (const { employee, plan } of planned) {
     const user = plan.kind === 'create' ? null : plan.user;
