@@ -5,7 +5,6 @@ import type { PersonioClient } from '../clients/personio.js';
 import type { AttributeMapping } from '../domain/attribute-mapping.js';
 import type { ImportPolicy } from '../domain/import-policy.js';
 import type { ApprovalSettings } from '../config/approver-keys.js';
-import type { JumpCloudReadAhead } from './read-ahead.js';
 
 /** What the activities read from Personio: the v1 client or the v2 one (clients/personio-v2.ts). */
 export type PersonioReader = Pick<PersonioClient, 'authenticate' | 'listEmployees' | 'getEmployee'>;
@@ -26,8 +25,6 @@ export interface ImportDeps {
   sealKeys?: SealKeys;
   /** Who may approve (APPROVER_KEYS_FILE) and whether four eyes apply; absent: nobody can approve. */
   approval?: ApprovalSettings;
-  /** The page lookups the scan starts for the preview, shared by this worker's activities (activities/read-ahead.ts). */
-  readAhead?: JumpCloudReadAhead;
 }
 
 /** Keys for sealing what an import carries (activities/carried-state.ts): the first seals, every one verifies (so keys can rotate). */

@@ -22,12 +22,9 @@ import { createStageActivities } from './stage-employee.js';
 /** A worker without API clients can still run `ping`; the import's activities then say what is missing. */
 export type ActivityDeps = Partial<ImportDeps>;
 
-export function createActivities(given: ActivityDeps = {}) {
+export function createActivities(deps: ActivityDeps = {}) {
   // One read-ahead per worker: the scan fills it, the preview of each page empties it.
-  const deps: ActivityDeps = {
-    ...given,
-    readAhead: given.readAhead ?? (given.jumpcloud ? new JumpCloudReadAhead(given.jumpcloud) : undefined),
-  };
+  const readAhead = deps.jumpcloud ? new JumpCloudReadAhead(deps.jumpcloud) : undefined;
   return {
     ...createDiagnosticsActivities(),
     ...createInputPolicyActivities(deps),
@@ -35,9 +32,9 @@ export function createActivities(given: ActivityDeps = {}) {
     ...createApprovalActivities(deps),
     ...createAuthenticateActivities(deps),
     ...createScanActivities(deps),
-    ...createReadDirectoryActivities(deps),
+    ...createReadDirectoryActivities(deps, readAhead),
     ...createFetchPageActivities(deps),
-    ...createSettlePageActivities(deps),
+    ...createSettlePageActivities(deps, readAhead),
     ...createStageActivities(deps),
     ...createLinkManagerActivities(deps),
     ...createGroupActivities(deps),

@@ -35,6 +35,7 @@ import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
 import { toFetchedPage, type PageEmployee } from './fetch-page.js';
 import { heartbeat } from './heartbeat.js';
+import type { JumpCloudReadAhead } from './read-ahead.js';
 import type { DirectoryScan } from './scan-directory.js';
 
 export interface ReadDirectoryRequest {
@@ -63,7 +64,8 @@ interface ReadProgress {
 /** Page workflows asked at once on a retry (queries are cheap, but not free). */
 const QUERY_CONCURRENCY = 8;
 
-export function createReadDirectoryActivities(deps: Partial<ImportDeps>) {
+/** `readAhead`: where the page's JumpCloud lookups for its preview start (activities/read-ahead.ts). */
+export function createReadDirectoryActivities(deps: Partial<ImportDeps>, readAhead?: JumpCloudReadAhead) {
   const customKeys = mappedCustomKeys(deps.mapping ?? DEFAULT_MAPPING);
   const sealKeys = () => {
     if (!deps.sealKeys)
@@ -121,7 +123,7 @@ export function createReadDirectoryActivities(deps: Partial<ImportDeps>) {
           if (progress.total < 0) progress.total = page.totalElements;
           const fetched = toFetchedPage(page.records, offset, page.totalElements, customKeys);
           // JumpCloud's answers for this page's preview, read while Personio's next pages come.
-          deps.readAhead?.start(pageId(offset), fetched.employees);
+          readAhead?.start(pageId(offset), fetched.employees);
           await hold(offset, fetched.employees, {
             importWorkflowId: request.importWorkflowId,
             firstRunId: request.firstRunId,

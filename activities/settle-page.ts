@@ -27,6 +27,7 @@ import { desiredFieldsFor } from './desired-fields.js';
 import { asActivity } from './failures.js';
 import { createFetchPageActivities, type FetchedPage, type PageEmployee } from './fetch-page.js';
 import { GroupMembers } from './group-members.js';
+import type { JumpCloudReadAhead } from './read-ahead.js';
 import { activateAtFor } from './activation-time-of.js';
 import { asValueChange, createdFieldNames, stateOf } from '../domain/employee-plan.js';
 import {
@@ -63,7 +64,8 @@ export interface PlannedPage {
   managerChanges: number;
 }
 
-export function createSettlePageActivities(deps: Partial<ImportDeps>) {
+/** `readAhead`: the page lookups the scan started, taken by the preview (activities/read-ahead.ts). */
+export function createSettlePageActivities(deps: Partial<ImportDeps>, readAhead?: JumpCloudReadAhead) {
   const pages = createFetchPageActivities(deps);
   const groupMembers = deps.jumpcloud ? new GroupMembers(deps.jumpcloud) : undefined;
   const desiredOf = desiredFieldsFor(deps);
@@ -160,20 +162,14 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>) {
         const members = groupMembers ?? new GroupMembers(jumpcloud);
         // The lookups the scan started for this page, when this worker read it (read-ahead.ts).
         const pageKey = Context.current().info.workflowExecution?.workflowId;
-        const readAhead = pageKey ? await deps.readAhead?.take(pageKey, employees) : null;
-        const planned = await planPageEmployees(
-          jumpcloud,
-          employees,
-          request,
-          desiredOf,
-          readAhead ?? undefined,
-        );
+        const found = pageKey ? await readAhead?.take(pageKey, employees) : null;
+        const planned = await planPageEmployees(jumpcloud, employees, request, desiredOf, found ?? undefined);
         const managers = await plannedManagers(
           jumpcloud,
           planned,
           request.supervisorCycle ?? [],
           supervisorImported(deps, planned, request.heldBack, request.supervisorsNotImported),
-          readAhead?.supervisors ?? undefined,
+          found?.supervisors ?? undefined,
         );
         const idSuffixed = new Set(request.idSuffixedUsernames);
         const names = (ids: string[]) => ids.map((id) => rules.groupNames[id] ?? id);
