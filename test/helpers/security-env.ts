@@ -3,10 +3,14 @@
  * sandboxes and a loopback webhook sink, configured with the documented variables, and the
  * real CLI (`client/cli.ts`) to act on it, as an attacker with access to the namespace would.
  */
+import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Client } from '@temporalio/client';
+import { progressQuery } from '../../workflows/import-api.js';
 import type { PersonioSandboxOptions } from '../../sandbox/personio/server.js';
 import { startProject, type RealProcesses } from './real-processes.js';
 import type { ProcessHandle } from './worker-process.js';
+import { until } from './wait.js';
 
 export interface Sink {
   url: string;
@@ -73,4 +77,38 @@ export async function startSecurityEnv(
     ...(options.workerEnv ? { workerEnv: options.workerEnv } : {}),
   });
   return { ...project, worker: project.worker! };
+}
+
+/** A first import; then four leavers, and an import that pauses for approval. */
+export async function pauseForApproval(env: SecurityEnv, client: Client, workflowId: string) {
+  const first = await env.cli(['import', '--notify', 'never', '--id', `${workflowId}-first`]);
+  assert.equal(first.code, 0, first.out);
+  let leavers = 0;
+  for (let id = 1001; leavers < 4; id++)
+    if (env.personio.data.get(id)?.status === 'active') {
+      env.personio.data.setStatus(id, 'inactive');
+      leavers++;
+    }
+  const started = await env.cli([
+    'import',
+    '--no-wait',
+    '--id',
+    workflowId,
+    '--notify',
+    'never',
+    '--input-json',
+    '{"safeguards":{"maxSuspensions":1}}',
+  ]);
+  assert.equal(started.code, 0, started.out);
+  await until(
+    'the run to pause for approval',
+    async () => {
+      const p = await client.workflow
+        .getHandle(workflowId)
+        .query(progressQuery)
+        .catch(() => null);
+      return p?.phase === 'awaiting-approval' && p.awaitingApproval?.planDigest ? true : undefined;
+    },
+    120_000,
+  );
 }

@@ -22,10 +22,10 @@ import { parseKeyRing } from '../../codec/keys.js';
 import { freePort } from '../../local-temporal/dev-server.js';
 import { createJumpCloudSandbox } from '../../sandbox/jumpcloud/server.js';
 import { createPersonioSandbox, SANDBOX_CLIENT_ID } from '../../sandbox/personio/server.js';
-import { progressQuery, type ImportReport } from '../../workflows/import-api.js';
+import type { ImportReport } from '../../workflows/import-api.js';
 import { approverFiles } from '../helpers/approvers.js';
 import { historyText } from '../helpers/history-text.js';
-import { startSecurityEnv, type SecurityEnv } from '../helpers/security-env.js';
+import { pauseForApproval, startSecurityEnv, type SecurityEnv } from '../helpers/security-env.js';
 import { taskQueueFor, testTemporal } from '../helpers/temporal.js';
 import { until } from '../helpers/wait.js';
 import { runProject, type ProcessHandle } from '../helpers/worker-process.js';
@@ -236,36 +236,7 @@ describe('approver keys in no log line', () => {
 
   it('decisions that go wrong, and one that goes right, log no key', async () => {
     const workflowId = `${env.taskQueue}-paused`;
-    const first = await env.cli(['import', '--notify', 'never', '--id', `${workflowId}-first`]);
-    assert.equal(first.code, 0, first.out);
-    let leavers = 0;
-    for (let id = 1001; leavers < 4; id++)
-      if (env.personio.data.get(id)?.status === 'active') {
-        env.personio.data.setStatus(id, 'inactive');
-        leavers++;
-      }
-    const started = await env.cli([
-      'import',
-      '--no-wait',
-      '--id',
-      workflowId,
-      '--notify',
-      'never',
-      '--input-json',
-      '{"safeguards":{"maxSuspensions":1}}',
-    ]);
-    assert.equal(started.code, 0, started.out);
-    await until(
-      'the run to pause for approval',
-      async () => {
-        const p = await client.workflow
-          .getHandle(workflowId)
-          .query(progressQuery)
-          .catch(() => null);
-        return p?.phase === 'awaiting-approval' && p.awaitingApproval?.planDigest ? true : undefined;
-      },
-      120_000,
-    );
+    await pauseForApproval(env, client, workflowId);
     const decide = (by: string, key: string) => env.cli(['approve', workflowId, '--by', by, '--key', key]);
     // A key file holding the key's text under another label: not a key, and not echoed.
     const pem = readFileSync(approvers.keyFile('ops@example.com'), 'utf8');

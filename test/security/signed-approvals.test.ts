@@ -11,43 +11,8 @@ import { dataConverterFor } from '../../codec/data-converter.js';
 import { parseKeyRing } from '../../codec/keys.js';
 import { approveUpdate, progressQuery, type ImportReport } from '../../workflows/import-api.js';
 import { approverFiles, signedDecision } from '../helpers/approvers.js';
-import { startSecurityEnv, type SecurityEnv } from '../helpers/security-env.js';
+import { pauseForApproval, startSecurityEnv, type SecurityEnv } from '../helpers/security-env.js';
 import { testTemporal } from '../helpers/temporal.js';
-import { until } from '../helpers/wait.js';
-
-/** A first import; then four leavers, and an import that pauses for approval. */
-async function pauseForApproval(env: SecurityEnv, client: Client, workflowId: string) {
-  const first = await env.cli(['import', '--notify', 'never', '--id', `${workflowId}-first`]);
-  assert.equal(first.code, 0, first.out);
-  let leavers = 0;
-  for (let id = 1001; leavers < 4; id++)
-    if (env.personio.data.get(id)?.status === 'active') {
-      env.personio.data.setStatus(id, 'inactive');
-      leavers++;
-    }
-  const started = await env.cli([
-    'import',
-    '--no-wait',
-    '--id',
-    workflowId,
-    '--notify',
-    'never',
-    '--input-json',
-    '{"safeguards":{"maxSuspensions":1}}',
-  ]);
-  assert.equal(started.code, 0, started.out);
-  await until(
-    'the run to pause for approval',
-    async () => {
-      const p = await client.workflow
-        .getHandle(workflowId)
-        .query(progressQuery)
-        .catch(() => null);
-      return p?.phase === 'awaiting-approval' && p.awaitingApproval?.planDigest ? true : undefined;
-    },
-    120_000,
-  );
-}
 
 describe('signed approvals', () => {
   let env: SecurityEnv;
