@@ -94,11 +94,12 @@ export const importPolicySchema = z.strictObject({
           { error: 'must be a list of domains' },
         )
         .default([]),
+      // The number's message is also its checks' message (zod passes it down).
       maxRecipients: z
         .number({ error: 'must be a whole number from 0 to 1000' })
-        .int({ error: 'must be a whole number from 0 to 1000' })
-        .min(0, { error: 'must be a whole number from 0 to 1000' })
-        .max(1000, { error: 'must be a whole number from 0 to 1000' })
+        .int()
+        .min(0)
+        .max(1000)
         .default(10),
     })
     .prefault({}),
@@ -142,15 +143,14 @@ function isWebhookPrefix(prefix: string): boolean {
   return url !== null && /^https?:$/.test(url.protocol) && url.username === '' && url.password === '';
 }
 
-/** A prefix as a URL; a "*" host or a leading "*." in it is kept aside (URL would refuse it). */
+/**
+ * A prefix as a URL, its wildcard kept aside: a "*" host becomes a placeholder host, and a leading
+ * "*." is dropped, leaving the domain whose subdomains match.
+ */
 function parsePrefix(prefix: string): (URL & { wildcard: 'any' | 'subdomains' | null }) | null {
   const any = /^https?:\/\/\*(?=[/:]|$)/i.test(prefix);
   const subdomains = !any && /^https?:\/\/\*\./i.test(prefix);
-  const text = any
-    ? prefix.replace('*', 'wildcard.invalid')
-    : subdomains
-      ? prefix.replace('*.', 'wildcard.')
-      : prefix;
+  const text = any ? prefix.replace('*', 'wildcard.invalid') : subdomains ? prefix.replace('*.', '') : prefix;
   if (!URL.canParse(text)) return null;
   const url = new URL(text) as URL & { wildcard: 'any' | 'subdomains' | null };
   url.wildcard = any ? 'any' : subdomains ? 'subdomains' : null;
@@ -174,11 +174,10 @@ export function matchWebhook(url: string, policy: ImportPolicy, own: OwnDestinat
   for (const text of policy.notify.webhookUrlPrefixes) {
     const prefix = parsePrefix(text);
     if (!prefix || prefix.protocol !== target.protocol) continue;
-    const host = prefix.hostname.replace(/^wildcard\./, '');
     const hostMatches =
       prefix.wildcard === 'any' ||
       (prefix.wildcard === 'subdomains'
-        ? target.hostname.endsWith(`.${host}`)
+        ? target.hostname.endsWith(`.${prefix.hostname}`)
         : target.hostname === prefix.hostname);
     if (!hostMatches) continue;
     if (prefix.port !== '' && prefix.port !== target.port) continue;
