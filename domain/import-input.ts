@@ -15,7 +15,11 @@ export const GROUP_NAME_MAX_LENGTH = 200;
 export const GROUP_PATTERN_FIXED_MAX_LENGTH = 100;
 
 type Issue = { input?: unknown };
-/** A zod error callback whose message states the rule and echoes the rejected value. */
+/**
+ * A zod error callback whose message states the rule and echoes the rejected value. A type's
+ * error is also the error of its checks (zod passes it down): a check names its own only when
+ * it says something else.
+ */
 const rule =
   (text: string) =>
   (issue: Issue): string =>
@@ -37,16 +41,12 @@ function wholeNumber(min: number, max: number, why = '') {
   const suffix = why === '' ? '' : ` ${why}`;
   const notWhole = rule(`must be a whole number ${bounds}${suffix}`);
   const outOfRange = rule(`must be ${bounds}${suffix}`);
-  return z
-    .number({ error: notWhole })
-    .int({ error: notWhole })
-    .min(min, { error: outOfRange })
-    .max(max, { error: outOfRange });
+  return z.number({ error: notWhole }).int().min(min, { error: outOfRange }).max(max, { error: outOfRange });
 }
 
 const label = (what: string) => {
   const error = rule(`must be a non-empty ${what} of at most ${GROUP_NAME_MAX_LENGTH} characters`);
-  return z.string({ error }).trim().min(1, { error }).max(GROUP_NAME_MAX_LENGTH, { error });
+  return z.string({ error }).trim().min(1).max(GROUP_NAME_MAX_LENGTH);
 };
 
 const departmentGroupPattern = z
@@ -66,14 +66,12 @@ const departmentGroupPattern = z
 const duration = z
   .string({ error: rule('must be a duration like "30s", "15m", "24h" or "7d"') })
   .trim()
-  .regex(/^[1-9][0-9]{0,5}(ms|s|m|h|d)$/, {
-    error: rule('must be a duration like "30s", "15m", "24h" or "7d"'),
-  });
+  .regex(/^[1-9][0-9]{0,5}(ms|s|m|h|d)$/);
 
 const percent = z
   .number({ error: rule('must be a percentage between 0 and 100, or null (rule off)') })
-  .min(0, { error: rule('must be a percentage between 0 and 100, or null (rule off)') })
-  .max(100, { error: rule('must be a percentage between 0 and 100, or null (rule off)') });
+  .min(0)
+  .max(100);
 
 /** "HH:MM" on a 24-hour clock. */
 const localTime = z
@@ -100,9 +98,7 @@ const isoInstant = z
   .string({
     error: rule('must be an ISO 8601 date or date-time like "2026-11-01" or "2026-11-01T08:00:00Z"'),
   })
-  .refine((text) => /^\d{4}-\d{2}-\d{2}(T.+)?$/.test(text) && !Number.isNaN(Date.parse(text)), {
-    error: rule('must be an ISO 8601 date or date-time like "2026-11-01" or "2026-11-01T08:00:00Z"'),
-  });
+  .refine((text) => /^\d{4}-\d{2}-\d{2}(T.+)?$/.test(text) && !Number.isNaN(Date.parse(text)));
 
 const emailAddress = z.email({ error: rule('must be an e-mail address like admin@example.com') });
 
