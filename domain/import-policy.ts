@@ -57,18 +57,23 @@ export const STRICT_POLICY: ImportPolicy = {
 
 const ANY = '*';
 
-const webhookPrefix = z.string().refine(isWebhookPrefix, {
-  error: (issue) =>
-    `must be an http(s) URL prefix without user info, e.g. "https://hooks.slack.com/services/" ("*." before a host: its subdomains; "*" as the host: any public host); got ${JSON.stringify(issue.input)}`,
-});
+const webhookPrefix = z
+  .string({ error: (issue) => `must be text, an http(s) URL prefix; got ${JSON.stringify(issue.input)}` })
+  .refine(isWebhookPrefix, {
+    error: (issue) =>
+      `must be an http(s) URL prefix without user info, e.g. "https://hooks.slack.com/services/" ("*." before a host: its subdomains; "*" as the host: any public host); got ${JSON.stringify(issue.input)}`,
+  });
 
-const floor = (name: string, max: number) =>
-  z
-    .number({ error: `must be a number from 0 to ${max}, or null (the input may switch the rule off)` })
-    .min(0, { error: `must be from 0 to ${max}` })
-    .max(max, { error: `must be from 0 to ${max}` })
+const floor = (name: string, max: number) => {
+  // A count has no upper bound worth naming (Number.MAX_SAFE_INTEGER reads as noise).
+  const range = max === Number.MAX_SAFE_INTEGER ? '0 or more' : `from 0 to ${max}`;
+  return z
+    .number({ error: `must be a number ${range}, or null (the input may switch the rule off)` })
+    .min(0, { error: `must be ${range}` })
+    .max(max, { error: `must be ${range}` })
     .nullable()
     .default(DEFAULT_FLOORS[name as keyof SafeguardFloors]);
+};
 
 const names = (what: string) =>
   z.array(z.string({ error: `must be a list of ${what}` }).min(1), { error: `must be a list of ${what}` });
@@ -88,9 +93,11 @@ export const importPolicySchema = z.strictObject({
       webhookUrlPrefixes: z.array(webhookPrefix, { error: 'must be a list of URL prefixes' }).default([]),
       emailDomains: z
         .array(
-          z.string().regex(/^(\*|(\*\.)?[a-z0-9.-]+\.[a-z0-9-]+)$/i, {
-            error: 'must be a domain like "example.com", "*.example.com" (its subdomains) or "*" (any)',
-          }),
+          z
+            .string({ error: (issue) => `must be text, a domain; got ${JSON.stringify(issue.input)}` })
+            .regex(/^(\*|(\*\.)?[a-z0-9.-]+\.[a-z0-9-]+)$/i, {
+              error: 'must be a domain like "example.com", "*.example.com" (its subdomains) or "*" (any)',
+            }),
           { error: 'must be a list of domains' },
         )
         .default([]),

@@ -107,7 +107,7 @@ test('a bad policy file: every problem named with the file and the field', () =>
   assert.ok(!bad.ok);
   const text = bad.problems.join('\n');
   assert.match(text, /IMPORT_POLICY_FILE=\/etc\/p\.json: safeguards\.maxSuspensionPercent: unknown field/);
-  assert.match(text, /safeguards\.maxSuspensions: must be from 0/);
+  assert.match(text, /safeguards\.maxSuspensions: must be 0 or more/);
   assert.match(text, /notify\.webhookUrlPrefixes\.0: must be an http\(s\) URL prefix/);
   assert.match(text, /notify\.webhookUrlPrefixes\.1: must be an http\(s\) URL prefix without user info/);
   assert.match(text, /notify\.maxRecipients: must be a whole number/);
