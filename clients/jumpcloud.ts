@@ -278,24 +278,22 @@ export class JumpCloudClient {
     };
     // The first answer tells the total (x-total-count): the other pages are then asked at once,
     // paced by the client's caps, instead of one round trip after another (a group of 20,000
-    // is 200 pages). Without the header, or when the group grew meanwhile, page on one by one.
-    const first = await read(0);
-    const ids = [...first.ids];
-    let skip = MEMBERS_PAGE;
-    if (first.ids.length === MEMBERS_PAGE && Number.isInteger(first.total) && first.total > skip) {
+    // is 200 pages). Without the header, or when a later total says the group grew meanwhile,
+    // the pages after are read one by one until a short one.
+    const pages = [await read(0)];
+    const first = pages[0]!;
+    if (first.ids.length === MEMBERS_PAGE && Number.isInteger(first.total)) {
       const skips: number[] = [];
-      for (; skip < first.total; skip += MEMBERS_PAGE) skips.push(skip);
-      const pages = await Promise.all(skips.map(read));
-      for (const page of pages) ids.push(...page.ids);
-      // Every page read, unless the group grew while they were (a later total says so).
-      const total = Math.max(first.total, ...pages.map((p) => (Number.isInteger(p.total) ? p.total : 0)));
-      if (pages.at(-1)!.ids.length < MEMBERS_PAGE || skip >= total) return [...new Set(ids)];
-    } else if (first.ids.length < MEMBERS_PAGE) return ids;
-    for (; ; skip += MEMBERS_PAGE) {
-      const page = await read(skip);
-      ids.push(...page.ids);
-      if (page.ids.length < MEMBERS_PAGE) return [...new Set(ids)];
+      for (let skip = MEMBERS_PAGE; skip < first.total; skip += MEMBERS_PAGE) skips.push(skip);
+      pages.push(...(await Promise.all(skips.map(read))));
     }
+    const known = () => {
+      const totals = pages.map((p) => p.total).filter(Number.isInteger);
+      return totals.length > 0 ? Math.max(...totals) : Infinity;
+    };
+    while (pages.at(-1)!.ids.length === MEMBERS_PAGE && pages.length * MEMBERS_PAGE < known())
+      pages.push(await read(pages.length * MEMBERS_PAGE));
+    return [...new Set(pages.flatMap((p) => p.ids))];
   }
 
   /** Removes a user from a group; not a member (404) is success. */
