@@ -25,7 +25,7 @@ export interface PageReadAhead extends PageUsers {
 interface Entry {
   startedAt: number;
   personioIds: Set<number>;
-  users: Promise<PageReadAhead | null>;
+  users: Promise<PageReadAhead | undefined>;
 }
 
 /** Answers older than this are looked up again: the preview should show today's directory. */
@@ -45,7 +45,7 @@ export class JumpCloudReadAhead {
   start(pageKey: string, employees: readonly PageEmployee[]): void {
     this.forgetOld();
     if (this.pages.size >= MAX_PAGES) return;
-    const users = this.read(employees).catch(() => null); // the preview then asks itself
+    const users = this.read(employees).catch(() => undefined); // the preview then asks itself
     this.pages.set(pageKey, {
       startedAt: this.now(),
       personioIds: new Set(employees.map((e) => e.personioId)),
@@ -54,15 +54,15 @@ export class JumpCloudReadAhead {
   }
 
   /**
-   * The page's answers, once: null when they are missing, failed, too old, or do not cover
-   * every employee the preview plans.
+   * The page's answers, once: undefined when they are missing, failed, too old, or do not
+   * cover every employee the preview plans.
    */
-  async take(pageKey: string, employees: readonly PageEmployee[]): Promise<PageReadAhead | null> {
+  async take(pageKey: string, employees: readonly PageEmployee[]): Promise<PageReadAhead | undefined> {
     const entry = this.pages.get(pageKey);
-    if (!entry) return null;
+    if (!entry) return undefined;
     this.pages.delete(pageKey);
-    if (this.now() - entry.startedAt > MAX_AGE_MS) return null;
-    if (!employees.every((e) => entry.personioIds.has(e.personioId))) return null;
+    if (this.now() - entry.startedAt > MAX_AGE_MS) return undefined;
+    if (!employees.every((e) => entry.personioIds.has(e.personioId))) return undefined;
     return entry.users;
   }
 

@@ -162,14 +162,14 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>, readAhead?
         const members = groupMembers ?? new GroupMembers(jumpcloud);
         // The lookups the scan started for this page, when this worker read it (read-ahead.ts).
         const pageKey = Context.current().info.workflowExecution?.workflowId;
-        const found = pageKey ? await readAhead?.take(pageKey, employees) : null;
+        const found = pageKey ? await readAhead?.take(pageKey, employees) : undefined;
         const planned = await planPageEmployees(jumpcloud, employees, request, desiredOf, found ?? undefined);
         const managers = await plannedManagers(
           jumpcloud,
           planned,
           request.supervisorCycle ?? [],
           supervisorImported(deps, planned, request.heldBack, request.supervisorsNotImported),
-          found?.supervisors ?? undefined,
+          found?.supervisors,
         );
         const idSuffixed = new Set(request.idSuffixedUsernames);
         const names = (ids: string[]) => ids.map((id) => rules.groupNames[id] ?? id);

@@ -42,15 +42,15 @@ describe('JumpCloudReadAhead', () => {
     assert.deepEqual([...users.byEmail.keys()], [], 'ben has no user by email either');
     assert.equal(users.supervisors.get('9')?.[0]?.username, 'boss');
     assert.equal(searches() - before, 3, 'by id, by email, the supervisors');
-    assert.equal(await readAhead.take('page-0', page), null, 'taken once');
+    assert.equal(await readAhead.take('page-0', page), undefined, 'taken once');
     assert.equal(readAhead.size, 0);
   });
 
   it('another page, or an employee it did not read: none', async () => {
     const readAhead = new JumpCloudReadAhead(jumpcloud);
     readAhead.start('page-0', page.slice(0, 1));
-    assert.equal(await readAhead.take('page-1', page.slice(0, 1)), null);
-    assert.equal(await readAhead.take('page-0', page), null, 'ben was not read');
+    assert.equal(await readAhead.take('page-1', page.slice(0, 1)), undefined);
+    assert.equal(await readAhead.take('page-0', page), undefined, 'ben was not read');
   });
 
   it('answers older than ten minutes are dropped; failed lookups are none', async () => {
@@ -58,7 +58,7 @@ describe('JumpCloudReadAhead', () => {
     const readAhead = new JumpCloudReadAhead(jumpcloud, () => now);
     readAhead.start('page-0', page);
     now = 10 * 60_000 + 1;
-    assert.equal(await readAhead.take('page-0', page), null, 'too old');
+    assert.equal(await readAhead.take('page-0', page), undefined, 'too old');
     readAhead.start('page-1', page);
     now = 30 * 60_000;
     readAhead.start('page-2', page);
@@ -67,6 +67,6 @@ describe('JumpCloudReadAhead', () => {
     const broken = new JumpCloudClient({ baseUrl: sandbox.url, apiKey: 'wrong-key' });
     const failing = new JumpCloudReadAhead(broken);
     failing.start('page-0', page);
-    assert.equal(await failing.take('page-0', page), null, 'a refused lookup: the preview asks itself');
+    assert.equal(await failing.take('page-0', page), undefined, 'a refused lookup: the preview asks itself');
   });
 });
