@@ -59,9 +59,19 @@ export function watchWorkers(
   out: NodeJS.WritableStream = process.stderr,
 ): void {
   let done = false;
-  void until.finally(() => (done = true)).catch(() => {});
+  let warnedAt: number | undefined;
+  // The import can end between two checks, a worker having come and gone: it ran the import,
+  // so the admin who was told none polls hears that one came (before the report).
+  void until.then(
+    () => {
+      done = true;
+      if (warnedAt !== undefined)
+        out.write(`\nA worker polls task queue "${taskQueue}" now; it ran the import.\n`);
+      warnedAt = undefined;
+    },
+    () => (done = true),
+  );
   void (async () => {
-    let warnedAt: number | undefined;
     while (!done) {
       const count = await workersPolling(client, namespace, taskQueue);
       if (done) return;
