@@ -30,6 +30,9 @@ import { writeReport } from '../client/report-command.js';
 import { createWorker } from '../worker/create-worker.js';
 import { createImportDeps } from '../worker/import-deps.js';
 import { keyIdOf, parseApproverKeys } from '../config/approver-keys.js';
+import { ConfigError } from '../config/config-error.js';
+import { loadDemoSettings, type DemoSettings } from '../config/demo-settings.js';
+import { EXIT } from '../client/exit-codes.js';
 import { installRuntime } from '../worker/runtime.js';
 import { importWorkflowId } from '../workflows/import-api.js';
 import { PersonioV2Client } from '../clients/personio-v2.js';
@@ -39,8 +42,7 @@ import { CHANGES_WORKFLOW_TYPE, changesWorkflowId, personChangedSignal } from '.
 import { importEmployees } from '../workflows/index.js';
 
 const exitWhenDone = process.argv.includes('--exit');
-const employees = Number(process.env.DEMO_EMPLOYEES ?? 300);
-const dataDir = process.env.DEMO_DATA_DIR || join(import.meta.dirname, '..', '.data');
+const { employees, dataDir } = demoSettingsOrExit();
 mkdirSync(dataDir, { recursive: true });
 installRuntime({ logger: createLogger({ name: 'demo', level: 'warn' }) });
 const say = (m: string) => console.log(`▸ ${m}`);
@@ -252,4 +254,15 @@ function portIsFree(p: number): Promise<boolean> {
     s.once('error', () => resolve(false));
     s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
   });
+}
+
+/** A mistyped DEMO_* variable: one line naming it and the fix, before anything starts. */
+function demoSettingsOrExit(): DemoSettings {
+  try {
+    return loadDemoSettings();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(EXIT.usage);
+  }
 }

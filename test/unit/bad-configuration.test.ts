@@ -3,6 +3,9 @@
  * problem by variable, with an example: no stack trace, no secret echoed.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { runProject } from '../helpers/worker-process.js';
 
@@ -38,4 +41,22 @@ test('the CLI names a bad key file and a bad input, and exits 2 without a stack 
   const out = keys.output.join('\n');
   assert.match(out, /PAYLOAD_KEYS_FILE=\/nonexistent\/keys cannot be read/);
   assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
+});
+
+test('the demo names a bad DEMO_EMPLOYEES and exits 2 before it starts anything', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'demo-bad-'));
+  for (const bad of ['abc', '0', '2.5', '100001']) {
+    const demo = runProject('demo/main.ts', ['--exit'], { DEMO_EMPLOYEES: bad, DEMO_DATA_DIR: dataDir });
+    assert.equal(await demo.exited, 2, demo.output.join('\n'));
+    const out = demo.output.join('\n');
+    assert.match(
+      out,
+      new RegExp(
+        `DEMO_EMPLOYEES must be a whole number of employees from 1 to 100000, e\\.g\\. DEMO_EMPLOYEES=2000; got "${bad.replace('.', '\\.')}"`,
+      ),
+    );
+    assert.doesNotMatch(out, /▸ starting/, 'nothing started');
+    assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
+  }
+  assert.deepEqual(readdirSync(dataDir), [], 'no state written');
 });

@@ -32,8 +32,6 @@ const exempt: Record<string, string> = {
   PATH: 'where the Temporal CLI is searched for; the system’s',
   HOME: 'the system’s',
   XDG_CACHE_HOME: 'the standard cache location, under which PJS_CACHE_DIR defaults',
-  DEMO_EMPLOYEES:
-    '`npm run demo` only; the demo is not part of the suite (it runs a whole import with a Web UI)',
 };
 
 /**
