@@ -16,6 +16,8 @@ export interface DemoSettings {
   employees: number;
   /** DEMO_DATA_DIR: the Temporal database, sandbox state and keys (default .data/ in the project). */
   dataDir: string;
+  /** Whether DEMO_DATA_DIR chose it (the demo's hints then name it). */
+  dataDirChosen: boolean;
 }
 
 export function loadDemoSettings(
@@ -33,5 +35,6 @@ export function loadDemoSettings(
       );
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { employees, dataDir: env.DEMO_DATA_DIR || join(projectRoot, '.data') };
+  const chosen = env.DEMO_DATA_DIR?.trim();
+  return { employees, dataDir: chosen || join(projectRoot, '.data'), dataDirChosen: Boolean(chosen) };
 }

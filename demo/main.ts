@@ -42,7 +42,7 @@ import { CHANGES_WORKFLOW_TYPE, changesWorkflowId, personChangedSignal } from '.
 import { importEmployees } from '../workflows/index.js';
 
 const exitWhenDone = process.argv.includes('--exit');
-const { employees, dataDir } = demoSettingsOrExit();
+const { employees, dataDir, dataDirChosen } = demoSettingsOrExit();
 mkdirSync(dataDir, { recursive: true });
 installRuntime({ logger: createLogger({ name: 'demo', level: 'warn' }) });
 const say = (m: string) => console.log(`▸ ${m}`);
@@ -162,7 +162,11 @@ say(
   `a run the safeguards pause waits for a signed decision (approver key ${keyIdOf(approverPublicKey)}, file ${approverKeyFile}): ` +
     `PAYLOAD_KEYS_FILE=${keyFile} TEMPORAL_ADDRESS=${server.address} TEMPORAL_TASK_QUEUE=${taskQueue} npm run cli -- approve <workflow id> --by demo-approver --key ${approverKeyFile}`,
 );
-say(`run it again (only changes are written): npm run demo; start over: rm -rf .data`);
+// Named as the admin would type it: .data/ by default, else the DEMO_DATA_DIR they chose.
+const dataDirShown = dataDirChosen ? JSON.stringify(dataDir) : '.data';
+say(
+  `run it again (only changes are written): ${dataDirChosen ? `DEMO_DATA_DIR=${dataDirShown} ` : ''}npm run demo; start over: rm -rf ${dataDirShown}`,
+);
 
 // Webhooks: the receiver, subscribed in the sandbox Personio, and one hire arriving by webhook.
 const webhookToken = `Bearer ${randomBytes(24).toString('hex')}`;

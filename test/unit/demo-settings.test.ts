@@ -6,10 +6,15 @@ import { loadDemoSettings } from '../../config/demo-settings.js';
 
 describe('loadDemoSettings', () => {
   it('defaults to 300 employees and .data/ in the project', () => {
-    assert.deepEqual(loadDemoSettings({}, '/project'), { employees: 300, dataDir: '/project/.data' });
+    assert.deepEqual(loadDemoSettings({}, '/project'), {
+      employees: 300,
+      dataDir: '/project/.data',
+      dataDirChosen: false,
+    });
     assert.deepEqual(loadDemoSettings({ DEMO_EMPLOYEES: ' ', DEMO_DATA_DIR: '' }, '/p'), {
       employees: 300,
       dataDir: '/p/.data',
+      dataDirChosen: false,
     });
   });
 
@@ -21,7 +26,11 @@ describe('loadDemoSettings', () => {
       ['100000', 100_000],
     ] as const)
       assert.equal(loadDemoSettings({ DEMO_EMPLOYEES: raw }).employees, employees, raw);
-    assert.equal(loadDemoSettings({ DEMO_DATA_DIR: '/tmp/demo-x' }).dataDir, '/tmp/demo-x');
+    assert.deepEqual(loadDemoSettings({ DEMO_DATA_DIR: '/tmp/demo-x' }), {
+      employees: 300,
+      dataDir: '/tmp/demo-x',
+      dataDirChosen: true,
+    });
   });
 
   it('refuses anything else, naming the variable, the range and what it got', () => {
