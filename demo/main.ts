@@ -31,7 +31,7 @@ import { createWorker } from '../worker/create-worker.js';
 import { createImportDeps } from '../worker/import-deps.js';
 import { keyIdOf, parseApproverKeys } from '../config/approver-keys.js';
 import { ConfigError } from '../config/config-error.js';
-import { loadDemoSettings, type DemoSettings } from '../config/demo-settings.js';
+import { loadDemoSettings, type DemoSettings } from './settings.js';
 import { EXIT } from '../client/exit-codes.js';
 import { installRuntime } from '../worker/runtime.js';
 import { importWorkflowId } from '../workflows/import-api.js';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../config/config-error.js';
-import { loadDemoSettings } from '../../config/demo-settings.js';
+import { loadDemoSettings } from '../../demo/settings.js';
 
 describe('loadDemoSettings', () => {
   it('defaults to 300 employees and .data/ in the project', () => {

@@ -4,7 +4,7 @@
  * a sandbox of "NaN employees".
  */
 import { join } from 'node:path';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../config/config-error.js';
 
 type Env = Record<string, string | undefined>;
 
