@@ -5,10 +5,11 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { ImportProgress } from '../domain/outcomes.js';
+import { addOutcomeCounts, countOutcomes, totalOutcomes, type ImportProgress } from '../domain/outcomes.js';
 import { countsLine } from '../domain/summary.js';
 import { progressQuery, type ImportReport } from '../workflows/import-api.js';
 import type { importEmployees } from '../workflows/index.js';
+import { applyingHeldPages } from './run-facts.js';
 
 const POLL_MS = 500;
 const PLAIN_EVERY_MS = 5000;
@@ -68,7 +69,7 @@ export async function followImport(
   void result.finally(() => (done = true)).catch(() => {});
   while (!done) {
     try {
-      show(await handle.query(progressQuery));
+      show(await withPagesInFlight(handle, await handle.query(progressQuery)));
     } catch {
       // The workflow may not have run its first task yet, or just finished: keep waiting.
     }
@@ -91,4 +92,27 @@ export async function followImport(
   } finally {
     bar?.stop();
   }
+}
+
+/**
+ * The import counts a page when the whole page is done; while staging, the pages in flight
+ * (a few, each up to 100 employees) answer with the employees they have finished, so the bar
+ * moves with every employee written rather than a page at a time (a small company's pages are
+ * all in flight at once: the bar sat at 0 until the end).
+ */
+async function withPagesInFlight(
+  handle: WorkflowHandle<typeof importEmployees>,
+  progress: ImportProgress,
+): Promise<ImportProgress> {
+  if (progress.phase !== 'staging' || !progress.applyingOffsets?.length || !progress.firstRunId)
+    return progress;
+  const pages = await applyingHeldPages(
+    handle.client,
+    handle.workflowId,
+    progress.firstRunId,
+    progress.applyingOffsets,
+  ).catch(() => []);
+  let counts = progress.counts;
+  for (const page of pages) counts = addOutcomeCounts(counts, countOutcomes(page.results));
+  return { ...progress, counts, employeesProcessed: totalOutcomes(counts) };
 }

@@ -5,7 +5,7 @@
  * finished, so the counts move with every employee written, and a cancelled run's counts
  * include the half-done pages.
  */
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowClient } from '@temporalio/client';
 import {
   addOutcomeCounts,
   countOutcomes,
@@ -40,7 +40,7 @@ export async function liveProgress(client: Client, workflowId: string): Promise<
   const progress = await handle.query(progressQuery).catch(() => null);
   const unfinishedPages =
     progress?.applyingOffsets && progress.firstRunId
-      ? await applyingHeldPages(client, workflowId, progress.firstRunId, progress.applyingOffsets)
+      ? await applyingHeldPages(client.workflow, workflowId, progress.firstRunId, progress.applyingOffsets)
       : await unfinishedPagesOf(client, workflowId);
   let counts = progress?.counts ?? emptyOutcomeCounts();
   // While previewing, progress is the preview's: nothing was written yet.
@@ -121,8 +121,8 @@ async function unfinishedPagesOf(
 }
 
 /** The held pages being applied (the import names them): each answers with what it finished. */
-async function applyingHeldPages(
-  client: Client,
+export async function applyingHeldPages(
+  workflows: Pick<WorkflowClient, 'getHandle'>,
   workflowId: string,
   firstRunId: string,
   offsets: readonly number[],
@@ -130,7 +130,7 @@ async function applyingHeldPages(
   const pages: LiveProgress['unfinishedPages'] = [];
   for (const offset of offsets) {
     const id = directoryPageWorkflowId(workflowId, firstRunId, offset);
-    const page = await client.workflow
+    const page = await workflows
       .getHandle(id)
       .query(pageProgressQuery)
       .catch(() => null);
