@@ -188,6 +188,29 @@ describe('RateLimiter', () => {
     for (const none of [null, undefined, 0, -1]) assert.deepEqual(perSecondRules(none), []);
   });
 
+  it('reserves in the shared budget with room for a documented count only, a steady rate as it is', async () => {
+    const asked: { limit: number; windowMs: number }[][] = [];
+    const limiter = new RateLimiter([
+      ...perSecondRules(15, { countFrom: 'answer' }),
+      { limit: 300, windowMs: 60_000 }, // counted from the answer by default
+      ...perSecondRules(30),
+    ]);
+    limiter.share({
+      reserve: async (rules) => {
+        asked.push([...rules]);
+        return Date.now(); // send at once
+      },
+    });
+    await limiter.reserveShared();
+    assert.deepEqual(asked, [
+      [
+        { limit: 15, windowMs: 1000 * 1.05 + 50 },
+        { limit: 300, windowMs: 60_000 * 1.05 + 50 },
+        { limit: 30, windowMs: 1000 },
+      ],
+    ]);
+  });
+
   it('refuses a rule that could never grant', () => {
     assert.throws(() => new RateLimiter([{ limit: 0, windowMs: 1000 }]), /limit ≥ 1/);
   });
