@@ -5,11 +5,11 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import type { WorkflowHandle } from '@temporalio/client';
-import { addOutcomeCounts, countOutcomes, totalOutcomes, type ImportProgress } from '../domain/outcomes.js';
+import type { ImportProgress } from '../domain/outcomes.js';
 import { countsLine } from '../domain/summary.js';
 import { progressQuery, type ImportReport } from '../workflows/import-api.js';
 import type { importEmployees } from '../workflows/index.js';
-import { applyingHeldPages } from './run-facts.js';
+import { applyingHeldPages, withUnfinishedPages } from './run-facts.js';
 
 const POLL_MS = 500;
 const PLAIN_EVERY_MS = 5000;
@@ -112,7 +112,5 @@ async function withPagesInFlight(
     progress.firstRunId,
     progress.applyingOffsets,
   ).catch(() => []);
-  let counts = progress.counts;
-  for (const page of pages) counts = addOutcomeCounts(counts, countOutcomes(page.results));
-  return { ...progress, counts, employeesProcessed: totalOutcomes(counts) };
+  return { ...progress, ...withUnfinishedPages(progress.counts, pages) };
 }

@@ -42,11 +42,25 @@ export async function liveProgress(client: Client, workflowId: string): Promise<
     progress?.applyingOffsets && progress.firstRunId
       ? await applyingHeldPages(client.workflow, workflowId, progress.firstRunId, progress.applyingOffsets)
       : await unfinishedPagesOf(client, workflowId);
-  let counts = progress?.counts ?? emptyOutcomeCounts();
   // While previewing, progress is the preview's: nothing was written yet.
-  if (progress?.phase !== 'planning')
-    for (const page of unfinishedPages) counts = addOutcomeCounts(counts, countOutcomes(page.results));
-  return { progress, counts, employeesProcessed: totalOutcomes(counts), unfinishedPages };
+  const counted = withUnfinishedPages(
+    progress?.counts ?? emptyOutcomeCounts(),
+    progress?.phase === 'planning' ? [] : unfinishedPages,
+  );
+  return { progress, ...counted, unfinishedPages };
+}
+
+/**
+ * The import's counts with what its unfinished pages have done that it has not counted yet:
+ * one way of counting for `status`, `cancel` and the CLI's live progress.
+ */
+export function withUnfinishedPages(
+  counts: OutcomeCounts,
+  pages: readonly { results: EmployeeResult[] }[],
+): { counts: OutcomeCounts; employeesProcessed: number } {
+  let total = counts;
+  for (const page of pages) total = addOutcomeCounts(total, countOutcomes(page.results));
+  return { counts: total, employeesProcessed: totalOutcomes(total) };
 }
 
 /**
