@@ -6,7 +6,12 @@ import { emptyOutcomeCounts } from '../../../domain/outcomes.js';
 test('the unfinished pages add what they finished to the import’s counts, once each', () => {
   const counted = { ...emptyOutcomeCounts(), created: 100, skipped: 3 };
   const pages = [
-    { results: [{ personioId: 1, outcome: 'created' as const }, { personioId: 2, outcome: 'updated' as const }] },
+    {
+      results: [
+        { personioId: 1, outcome: 'created' as const },
+        { personioId: 2, outcome: 'updated' as const },
+      ],
+    },
     { results: [{ personioId: 3, outcome: 'created' as const }] },
     { results: [] },
   ];
