@@ -147,7 +147,15 @@ export function parseImportPolicy(
 
 function isWebhookPrefix(prefix: string): boolean {
   const url = parsePrefix(prefix);
-  return url !== null && /^https?:$/.test(url.protocol) && url.username === '' && url.password === '';
+  // A "*" anywhere else in the host ("https://*evil.example/") would be taken as a letter and
+  // match nothing, though it reads as a wildcard: refused, so the operator writes what they mean.
+  return (
+    url !== null &&
+    /^https?:$/.test(url.protocol) &&
+    url.username === '' &&
+    url.password === '' &&
+    !url.hostname.includes('*')
+  );
 }
 
 /**

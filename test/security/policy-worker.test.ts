@@ -104,13 +104,22 @@ describe('a worker with IMPORT_POLICY_FILE', () => {
       ...env.workerEnv,
       IMPORT_POLICY_FILE: env.file(
         'policy.json',
-        JSON.stringify({ safeguards: { maxSuspensions: 'many' }, groupz: [] }),
+        JSON.stringify({
+          safeguards: { maxSuspensions: 'many' },
+          groupz: [],
+          // Reads as a wildcard, would match nothing: refused.
+          notify: { webhookUrlPrefixes: ['https://*hooks.example/'] },
+        }),
       ),
     });
     assert.equal(await bad.exited, 1);
     const out = bad.output.join('\n');
     assert.match(out, /IMPORT_POLICY_FILE=.*policy\.json: groupz: unknown field/);
     assert.match(out, /IMPORT_POLICY_FILE=.*policy\.json: safeguards\.maxSuspensions: must be a number/);
+    assert.match(
+      out,
+      /IMPORT_POLICY_FILE=.*policy\.json: notify\.webhookUrlPrefixes\.0: must be an http\(s\) URL prefix .*"\*" as the host: any public host\); got "https:\/\/\*hooks\.example\/"/,
+    );
     assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
   });
 

@@ -162,6 +162,11 @@ describe('a policy file’s values', () => {
     ['https://*', true],
     ['https://*:8443/', true],
     ['ftp://hooks.example/', false],
+    // "*" is a wildcard only as the whole host or before a dot; anywhere else it is refused.
+    ['https://*evil.example/', false],
+    ['https://hooks*.example/', false],
+    ['https://*.*.example/', false],
+    ['https://hooks.example/*/', true],
     ['https://user@hooks.example/', false],
     ['https://:pw@hooks.example/', false],
     ['hooks.example/', false],
