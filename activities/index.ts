@@ -16,7 +16,7 @@ import { createNotifyActivities } from './notify.js';
 import { createReadDirectoryActivities } from './read-directory.js';
 import { JumpCloudReadAhead } from './read-ahead.js';
 import { createScanActivities } from './scan-directory.js';
-import { createSettlePageActivities } from './settle-page.js';
+import { createSettlePageActivities, pagePlanning } from './settle-page.js';
 import { createStageActivities } from './stage-employee.js';
 
 /** A worker without API clients can still run `ping`; the import's activities then say what is missing. */
@@ -25,6 +25,9 @@ export type ActivityDeps = Partial<ImportDeps>;
 export function createActivities(deps: ActivityDeps = {}) {
   // One read-ahead per worker: the scan fills it, the preview of each page empties it.
   const readAhead = deps.jumpcloud ? new JumpCloudReadAhead(deps.jumpcloud) : undefined;
+  // One planner per worker: the directory read previews with it, as the page steps do.
+  const planning = pagePlanning(deps, readAhead);
+  const groups = createGroupActivities(deps);
   return {
     ...createDiagnosticsActivities(),
     ...createInputPolicyActivities(deps),
@@ -32,12 +35,15 @@ export function createActivities(deps: ActivityDeps = {}) {
     ...createApprovalActivities(deps),
     ...createAuthenticateActivities(deps),
     ...createScanActivities(deps),
-    ...createReadDirectoryActivities(deps, readAhead),
+    ...createReadDirectoryActivities(deps, readAhead, {
+      plan: planning.plan,
+      ensureGroups: (plan, dryRun) => groups.ensureGroups(plan, dryRun),
+    }),
     ...createFetchPageActivities(deps),
-    ...createSettlePageActivities(deps, readAhead),
+    ...createSettlePageActivities(deps, readAhead, planning),
     ...createStageActivities(deps),
     ...createLinkManagerActivities(deps),
-    ...createGroupActivities(deps),
+    ...groups,
     ...createNotifyActivities(deps),
     ...createActivationActivities(deps),
   };

@@ -25,17 +25,26 @@ import { FORGED_STATE } from '../domain/failure-types.js';
 import {
   DIRECTORY_PAGE_WORKFLOW_TYPE,
   directoryPageWorkflowId,
+  pageCommandSignal,
   pageEntriesQuery,
   pageSealRequest,
+  stepSealRequest,
   type DirectoryPageInput,
   type PageEntry,
 } from '../workflows/directory-page-api.js';
 import { sealState } from './carried-state.js';
 import { required, type ImportDeps } from './deps.js';
 import { asActivity } from './failures.js';
-import { toFetchedPage, type PageEmployee } from './fetch-page.js';
+import { toFetchedPage, type FetchedPage, type PageEmployee } from './fetch-page.js';
 import { heartbeat } from './heartbeat.js';
 import type { JumpCloudReadAhead } from './read-ahead.js';
+import {
+  PREVIEW_MAX_PAGES,
+  previewHeldPages,
+  type PreviewDeps,
+  type ReadPreview,
+  type ReadPreviewRequest,
+} from './read-preview.js';
 import type { DirectoryScan } from './scan-directory.js';
 
 export interface ReadDirectoryRequest {
@@ -44,6 +53,8 @@ export interface ReadDirectoryRequest {
   pageSize: number;
   /** How long a held page waits for its next step before it ends by itself. */
   idleTimeoutMs: number;
+  /** Plan every page here once the directory is read (activities/read-preview.ts). */
+  preview?: ReadPreviewRequest;
 }
 
 export interface DirectoryRead extends DirectoryScan {
@@ -51,6 +62,8 @@ export interface DirectoryRead extends DirectoryScan {
   pageOffsets: number[];
   /** Requests this step sent to Personio (all attempts): one per page, unless a retry had to re-read. */
   personioRequests: number;
+  /** The preview, when asked for and this attempt read every page itself; else the pages plan. */
+  preview?: ReadPreview;
 }
 
 /** What an attempt has done, for the next one (heartbeat details). */
@@ -64,8 +77,15 @@ interface ReadProgress {
 /** Page workflows asked at once on a retry (queries are cheap, but not free). */
 const QUERY_CONCURRENCY = 8;
 
-/** `readAhead`: where the page's JumpCloud lookups for its preview start (activities/read-ahead.ts). */
-export function createReadDirectoryActivities(deps: Partial<ImportDeps>, readAhead?: JumpCloudReadAhead) {
+/**
+ * `readAhead`: where the page's JumpCloud lookups for its preview start (activities/read-ahead.ts);
+ * `preview`: the plan and the groups lookup, for the preview made here (activities/read-preview.ts).
+ */
+export function createReadDirectoryActivities(
+  deps: Partial<ImportDeps>,
+  readAhead?: JumpCloudReadAhead,
+  preview?: Pick<PreviewDeps, 'plan' | 'ensureGroups'>,
+) {
   const customKeys = mappedCustomKeys(deps.mapping ?? DEFAULT_MAPPING);
   const sealKeys = () => {
     if (!deps.sealKeys)
@@ -86,6 +106,10 @@ export function createReadDirectoryActivities(deps: Partial<ImportDeps>, readAhe
         const earlier = progressOf(context.info.heartbeatDetails);
         const progress: ReadProgress = earlier ?? { total: -1, held: [], personioRequests: 0 };
         const entriesByOffset = new Map<number, PageEntry[]>();
+        // The pages as this attempt read them, for the preview made here; dropped (and the
+        // pages plan) when an earlier attempt held some, or there are too many to keep.
+        let previewPages: Map<number, FetchedPage> | null =
+          request.preview && preview && !earlier ? new Map() : null;
         const pageId = (offset: number) =>
           directoryPageWorkflowId(request.importWorkflowId, request.firstRunId, offset);
 
@@ -108,6 +132,7 @@ export function createReadDirectoryActivities(deps: Partial<ImportDeps>, readAhe
             entriesByOffset.set(offset, entries);
           } catch (err) {
             if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+            previewPages = null; // the page holds what an earlier attempt read, maybe not this
             entriesByOffset.set(
               offset,
               await client.workflow.getHandle(pageId(offset)).query(pageEntriesQuery),
@@ -124,6 +149,8 @@ export function createReadDirectoryActivities(deps: Partial<ImportDeps>, readAhe
           const fetched = toFetchedPage(page.records, offset, page.totalElements, customKeys);
           // JumpCloud's answers for this page's preview, read while Personio's next pages come.
           readAhead?.start(pageId(offset), fetched.employees);
+          if (previewPages && previewPages.size < PREVIEW_MAX_PAGES) previewPages.set(offset, fetched);
+          else previewPages = null;
           await hold(offset, fetched.employees, {
             importWorkflowId: request.importWorkflowId,
             firstRunId: request.firstRunId,
@@ -163,15 +190,36 @@ export function createReadDirectoryActivities(deps: Partial<ImportDeps>, readAhe
         const pageOffsets = [...entriesByOffset.keys()].sort((a, b) => a - b);
         const entries = pageOffsets.flatMap((offset) => entriesByOffset.get(offset)!);
         const heldBack = findDuplicateEmails(entries);
-        return {
-          employeesTotal: Math.max(progress.total, 0),
+        const facts = {
           heldBack,
           supervisorsNotImported: findSupervisorsNotImported(entries, heldBack),
           supervisorCycle: findSupervisorCycles(entries),
           idSuffixedUsernames: findSharedUsernameBases(entries.filter((e) => e.baseUsername !== '')),
           departments: distinctDepartments(entries),
+        };
+        const planned =
+          request.preview && preview && previewPages
+            ? await previewHeldPages(request.preview, facts, previewPages, {
+                ...preview,
+                pageKey: pageId,
+                tellPage: (offset, plan) => {
+                  const seal = sealState(
+                    sealKeys(),
+                    stepSealRequest(request.importWorkflowId, request.firstRunId, 'planned', plan),
+                  );
+                  return client.workflow
+                    .getHandle(pageId(offset))
+                    .signal(pageCommandSignal, { step: 'planned', request: plan, seal });
+                },
+                onPage: () => heartbeat(progress),
+              })
+            : undefined;
+        return {
+          employeesTotal: Math.max(progress.total, 0),
+          ...facts,
           pageOffsets,
           personioRequests: progress.personioRequests,
+          ...(planned ? { preview: planned } : {}),
         };
       });
     },

@@ -64,8 +64,13 @@ export interface PlannedPage {
   managerChanges: number;
 }
 
-/** `readAhead`: the page lookups the scan started, taken by the preview (activities/read-ahead.ts). */
-export function createSettlePageActivities(deps: Partial<ImportDeps>, readAhead?: JumpCloudReadAhead) {
+/**
+ * What planning and settling pages share on a worker: the page reader, the group members read
+ * once, and the plan itself. `plan(request, pageKey)` takes the lookups the scan started for
+ * that page (`pageKey`: its workflow id; activities/read-ahead.ts). The directory read plans
+ * with it too, in one activity (activities/read-directory.ts).
+ */
+export function pagePlanning(deps: Partial<ImportDeps>, readAhead?: JumpCloudReadAhead) {
   const pages = createFetchPageActivities(deps);
   const groupMembers = deps.jumpcloud ? new GroupMembers(deps.jumpcloud) : undefined;
   const desiredOf = desiredFieldsFor(deps);
@@ -89,6 +94,121 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>, readAhead?
     }
     return { page, heldBack, employees };
   }
+
+  /** Only reads: a plan is what applying would do, whatever `dryRun` says. */
+  async function plan(request: PageRequest, pageKey: string | undefined): Promise<PlannedPage> {
+    const jumpcloud = required(deps.jumpcloud, 'JumpCloud client');
+    const rules = groupRulesOf(request);
+    const { page, heldBack, employees } = await readPage(request);
+    return asActivity(async () => {
+      const members = groupMembers ?? new GroupMembers(jumpcloud);
+      // The lookups the scan started for this page, when this worker read it (read-ahead.ts).
+      const found = pageKey ? await readAhead?.take(pageKey, employees) : undefined;
+      const planned = await planPageEmployees(jumpcloud, employees, request, desiredOf, found ?? undefined);
+      const managers = await plannedManagers(
+        jumpcloud,
+        planned,
+        request.supervisorCycle ?? [],
+        supervisorImported(deps, planned, request.heldBack, request.supervisorsNotImported),
+        found?.supervisors,
+      );
+      const idSuffixed = new Set(request.idSuffixedUsernames);
+      const names = (ids: string[]) => ids.map((id) => rules.groupNames[id] ?? id);
+      let writes = false;
+      let importedUsers = 0;
+      const results: EmployeeResult[] = [...page.skipped, ...heldBack];
+      for (const entry of planned) {
+        const { employee, plan } = entry;
+        const personioId = employee.personioId;
+        const groups = await membershipChanges(members, jumpcloud, entry, rules);
+        const planned = managers.get(personioId);
+        const manager = planned ? { from: planned.from, to: planned.to } : undefined;
+        const extras = {
+          ...(groups.join.length > 0 ? { groupsJoined: names(groups.join) } : {}),
+          ...(groups.leave.length > 0 ? { groupsLeft: names(groups.leave) } : {}),
+          ...(manager ? { manager } : {}),
+        };
+        writes ||= groups.join.length > 0 || groups.leave.length > 0;
+        if (plan.kind === 'skip') {
+          if (plan.user) importedUsers++;
+          results.push({
+            personioId,
+            outcome: 'skipped',
+            reason: plan.reason,
+            ...(plan.user ? { jumpcloudUserId: plan.user._id } : {}),
+            ...(manager ? { manager } : {}),
+          });
+        } else if (plan.kind === 'create') {
+          writes = true;
+          const fields = Object.entries(plan.desired.fields).filter(([, value]) => value !== '');
+          const attributes = plan.desired.attributes.values.map((a) => ({
+            field: `attributes.${a.name}`,
+            from: '',
+            to: a.value,
+          }));
+          const activateAt = activateAtFor(employee, plan.state, request.activation);
+          results.push({
+            personioId,
+            outcome: 'created',
+            changedFields: createdFieldNames(plan.desired),
+            changes: [...fields.map(([field, to]) => asValueChange({ field, from: '', to })), ...attributes],
+            username: usernameCandidate(
+              baseUsername(employee.email, employee.firstName, employee.lastName),
+              personioId,
+              idSuffixed.has(personioId) ? 1 : 0,
+            ),
+            ...(activateAt ? { activateAt } : {}),
+            ...extras,
+          });
+        } else {
+          importedUsers++;
+          // A staged user with a hire date ahead keeps a timer: applying the page starts it, or
+          // moves it when the date changed in Personio (in either direction).
+          const activateAt =
+            plan.outcome === 'suspended'
+              ? undefined
+              : activateAtFor(employee, stateOf(plan.user), request.activation);
+          writes ||= plan.outcome !== 'unchanged' || activateAt !== undefined;
+          results.push({
+            personioId,
+            outcome: plan.outcome,
+            jumpcloudUserId: plan.user._id,
+            ...(activateAt ? { activateAt } : {}),
+            ...(plan.changes.length > 0
+              ? {
+                  changedFields: plan.changes.map((c) => c.field),
+                  changes: plan.valueChanges,
+                }
+              : {}),
+            ...extras,
+          });
+        }
+      }
+      const managerChanges = [...managers.values()].filter((m) => m.effective).length;
+      // Each row says what was cut or cleaned in that employee's Personio data.
+      const onPage = new Map(employees.map((e) => [e.personioId, e]));
+      return {
+        results: results.map((r) => withWarnings(r, onPage.get(r.personioId) ?? {})),
+        totalElements: page.totalElements,
+        writes,
+        importedUsers,
+        managerChanges,
+      };
+    });
+  }
+
+  return { readPage, groupMembers, desiredOf, plan };
+}
+
+export type PagePlanner = ReturnType<typeof pagePlanning>['plan'];
+
+/** `planning`: shared with the directory read (activities/index.ts), so both use one worker's caches. */
+export function createSettlePageActivities(
+  deps: Partial<ImportDeps>,
+  readAhead?: JumpCloudReadAhead,
+  planning = pagePlanning(deps, readAhead),
+) {
+  const { readPage, groupMembers, desiredOf } = planning;
 
   return {
     async fetchAndSettlePage(request: PageRequest): Promise<SettledPage> {
@@ -155,108 +275,7 @@ export function createSettlePageActivities(deps: Partial<ImportDeps>, readAhead?
 
     /** Only reads: a plan is what applying would do, whatever `dryRun` says. */
     async planPage(request: PageRequest): Promise<PlannedPage> {
-      const jumpcloud = required(deps.jumpcloud, 'JumpCloud client');
-      const rules = groupRulesOf(request);
-      const { page, heldBack, employees } = await readPage(request);
-      return asActivity(async () => {
-        const members = groupMembers ?? new GroupMembers(jumpcloud);
-        // The lookups the scan started for this page, when this worker read it (read-ahead.ts).
-        const pageKey = Context.current().info.workflowExecution?.workflowId;
-        const found = pageKey ? await readAhead?.take(pageKey, employees) : undefined;
-        const planned = await planPageEmployees(jumpcloud, employees, request, desiredOf, found ?? undefined);
-        const managers = await plannedManagers(
-          jumpcloud,
-          planned,
-          request.supervisorCycle ?? [],
-          supervisorImported(deps, planned, request.heldBack, request.supervisorsNotImported),
-          found?.supervisors,
-        );
-        const idSuffixed = new Set(request.idSuffixedUsernames);
-        const names = (ids: string[]) => ids.map((id) => rules.groupNames[id] ?? id);
-        let writes = false;
-        let importedUsers = 0;
-        const results: EmployeeResult[] = [...page.skipped, ...heldBack];
-        for (const entry of planned) {
-          const { employee, plan } = entry;
-          const personioId = employee.personioId;
-          const groups = await membershipChanges(members, jumpcloud, entry, rules);
-          const planned = managers.get(personioId);
-          const manager = planned ? { from: planned.from, to: planned.to } : undefined;
-          const extras = {
-            ...(groups.join.length > 0 ? { groupsJoined: names(groups.join) } : {}),
-            ...(groups.leave.length > 0 ? { groupsLeft: names(groups.leave) } : {}),
-            ...(manager ? { manager } : {}),
-          };
-          writes ||= groups.join.length > 0 || groups.leave.length > 0;
-          if (plan.kind === 'skip') {
-            if (plan.user) importedUsers++;
-            results.push({
-              personioId,
-              outcome: 'skipped',
-              reason: plan.reason,
-              ...(plan.user ? { jumpcloudUserId: plan.user._id } : {}),
-              ...(manager ? { manager } : {}),
-            });
-          } else if (plan.kind === 'create') {
-            writes = true;
-            const fields = Object.entries(plan.desired.fields).filter(([, value]) => value !== '');
-            const attributes = plan.desired.attributes.values.map((a) => ({
-              field: `attributes.${a.name}`,
-              from: '',
-              to: a.value,
-            }));
-            const activateAt = activateAtFor(employee, plan.state, request.activation);
-            results.push({
-              personioId,
-              outcome: 'created',
-              changedFields: createdFieldNames(plan.desired),
-              changes: [
-                ...fields.map(([field, to]) => asValueChange({ field, from: '', to })),
-                ...attributes,
-              ],
-              username: usernameCandidate(
-                baseUsername(employee.email, employee.firstName, employee.lastName),
-                personioId,
-                idSuffixed.has(personioId) ? 1 : 0,
-              ),
-              ...(activateAt ? { activateAt } : {}),
-              ...extras,
-            });
-          } else {
-            importedUsers++;
-            // A staged user with a hire date ahead keeps a timer: applying the page starts it, or
-            // moves it when the date changed in Personio (in either direction).
-            const activateAt =
-              plan.outcome === 'suspended'
-                ? undefined
-                : activateAtFor(employee, stateOf(plan.user), request.activation);
-            writes ||= plan.outcome !== 'unchanged' || activateAt !== undefined;
-            results.push({
-              personioId,
-              outcome: plan.outcome,
-              jumpcloudUserId: plan.user._id,
-              ...(activateAt ? { activateAt } : {}),
-              ...(plan.changes.length > 0
-                ? {
-                    changedFields: plan.changes.map((c) => c.field),
-                    changes: plan.valueChanges,
-                  }
-                : {}),
-              ...extras,
-            });
-          }
-        }
-        const managerChanges = [...managers.values()].filter((m) => m.effective).length;
-        // Each row says what was cut or cleaned in that employee's Personio data.
-        const onPage = new Map(employees.map((e) => [e.personioId, e]));
-        return {
-          results: results.map((r) => withWarnings(r, onPage.get(r.personioId) ?? {})),
-          totalElements: page.totalElements,
-          writes,
-          importedUsers,
-          managerChanges,
-        };
-      });
+      return planning.plan(request, Context.current().info.workflowExecution?.workflowId);
     },
   };
 }

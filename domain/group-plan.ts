@@ -14,7 +14,10 @@ export interface GroupPlan {
 }
 
 /** The groups for the input's settings and the departments the directory scan found. */
-export function groupPlanOf(input: ImportInput, scan: { departments: readonly string[] }): GroupPlan {
+export function groupPlanOf(
+  input: Pick<ImportInput, 'groups'>,
+  scan: { departments: readonly string[] },
+): GroupPlan {
   return {
     allEmployeesGroup: input.groups.allEmployeesGroup,
     departmentGroups: input.groups.perDepartment
@@ -27,7 +30,11 @@ export function groupPlanOf(input: ImportInput, scan: { departments: readonly st
 }
 
 /** The import's groups as the page steps need them: ids, names, and the leave rules. */
-export function groupRules(input: ImportInput, groups: ImportGroupIds, plan: GroupPlan): GroupRules {
+export function groupRules(
+  input: Pick<ImportInput, 'groups'>,
+  groups: ImportGroupIds,
+  plan: GroupPlan,
+): GroupRules {
   const groupNames: Record<string, string> = {};
   if (groups.allEmployeesGroupId && plan.allEmployeesGroup)
     groupNames[groups.allEmployeesGroupId] = plan.allEmployeesGroup;

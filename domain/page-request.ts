@@ -16,6 +16,23 @@ export interface FetchedPage {
   totalElements: number;
 }
 
+/**
+ * The page as a run reads it: a delta run (`updatedSince`) plans and applies only the employees
+ * changed since its watermark; a full run, all of them.
+ */
+export function pageChangedSince(page: FetchedPage, updatedSince: string | null | undefined): FetchedPage {
+  if (!updatedSince) return page;
+  const since = Date.parse(updatedSince);
+  return {
+    ...page,
+    employees: page.employees.filter(
+      (e) => e.lastModifiedAt === null || !(Date.parse(e.lastModifiedAt) < since),
+    ),
+    // A malformed record has no trustworthy modification time: a full run reports it.
+    skipped: [],
+  };
+}
+
 /** What a page is asked to do (plan or apply), by a held page's step or a page child. */
 export interface PageRequest extends ImportGroupIds {
   offset: number;

@@ -9,7 +9,8 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { SealRequest, StateSeal } from '../activities/carried-state.js';
 import type { ManagerLinks } from '../activities/link-managers.js';
 import type { DirectoryEntry } from '../domain/directory-scan.js';
-import type { EmployeeResult } from '../domain/outcomes.js';
+import { countOutcomes, isProblem, type EmployeeResult } from '../domain/outcomes.js';
+import type { PlannedPage } from '../activities/settle-page.js';
 import { runKey, type PageReport } from './import-api.js';
 import type { FetchedPage, PageRequest } from '../domain/page-request.js';
 
@@ -62,7 +63,7 @@ export function pageSealRequest(pageWorkflowId: string, input: DirectoryPageInpu
 export function stepSealRequest(
   importWorkflowId: string,
   firstRunId: string,
-  step: PageStep,
+  step: PageStep | 'planned',
   request: unknown,
 ): SealRequest {
   const { offset: _offset, ...rest } = (request ?? {}) as Record<string, unknown>;
@@ -74,7 +75,19 @@ export type PageCommand =
   | { step: 'plan'; request: PageRequest; seal: StateSeal }
   | { step: 'apply'; request: PageRequest; seal: StateSeal }
   | { step: 'link'; request: LinkStepRequest; seal: StateSeal }
+  | { step: 'planned'; request: PlannedStepRequest; seal: StateSeal }
   | { step: 'release' };
+
+/**
+ * The page's plan, made by the directory read itself (activities/read-directory.ts) once the
+ * whole directory was read: the page keeps it for the report and answers nothing (the import
+ * got the counts from the read). `pageOffset` is sealed with it: a plan fits only its page.
+ */
+export interface PlannedStepRequest {
+  pageOffset: number;
+  results: EmployeeResult[];
+  writes: boolean;
+}
 
 export interface LinkStepRequest {
   supervisorCycle: number[];
@@ -112,3 +125,23 @@ export const pageStepDoneSignal = defineSignal<[PageStepDone]>('pageStepDone');
 export const pageEntriesQuery = defineQuery<PageEntry[]>('pageEntries');
 /** The page's plan and outcomes so far (the CLI's report of a run still waiting or running). */
 export const pageReportQuery = defineQuery<HeldPageReport>('pageReport');
+
+/**
+ * What the import is told of a planned page: the counts, the problems and what applying it
+ * would do; the full plan stays with the page (`pageReportQuery`), so the import's history
+ * stays small however large the plan.
+ */
+export function plannedPageReport(offset: number, planned: PlannedPage): PageReport {
+  return {
+    offset,
+    results: planned.results.filter(isProblem),
+    counts: countOutcomes(planned.results),
+    totalElements: planned.totalElements,
+    planned: {
+      writes: planned.writes,
+      importedUsers: planned.importedUsers,
+      managerChanges: planned.managerChanges,
+      fullPlanInActivity: true,
+    },
+  };
+}

@@ -40,9 +40,10 @@ import {
   type LinkStepRequest,
   type PageCommand,
   type PageStepDone,
+  plannedPageReport,
 } from './directory-page-api.js';
 import { pageProgressQuery, type PageReport } from './import-api.js';
-import type { FetchedPage, PageRequest } from '../domain/page-request.js';
+import { pageChangedSince, type FetchedPage, type PageRequest } from '../domain/page-request.js';
 import { stagePage } from './page-staging.js';
 import { FORGED_STATE, PAGE_FAILED } from '../domain/failure-types.js';
 
@@ -79,6 +80,10 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
     }
     const command = commands.shift()!;
     if (command.step === 'release') break;
+    if (command.step === 'planned') {
+      await keepPlan(command);
+      continue;
+    }
     // A step is taken only with its import's seal (anyone can signal a workflow).
     const refused = await checkCarriedState({
       ...stepSealRequest(input.importWorkflowId, input.firstRunId, command.step, command.request),
@@ -119,16 +124,7 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
 
   /** The page as this run reads it: a delta run plans only the employees changed since its watermark. */
   function pageFor(updatedSince: string | null | undefined): FetchedPage {
-    if (!updatedSince) return input.page;
-    const since = Date.parse(updatedSince);
-    return {
-      ...input.page,
-      employees: input.page.employees.filter(
-        (e) => e.lastModifiedAt === null || !(Date.parse(e.lastModifiedAt) < since),
-      ),
-      // A malformed record has no trustworthy modification time: a full run reports it.
-      skipped: [],
-    };
+    return pageChangedSince(input.page, updatedSince);
   }
 
   async function plan(request: PageRequest): Promise<PageReport> {
@@ -136,18 +132,24 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
     const planned = await planPage({ ...request, dryRun: true, page });
     held.planned = planned.results;
     held.plannedWrites = planned.writes;
-    return {
-      offset: input.offset,
-      results: planned.results.filter(isProblem),
-      counts: countOutcomes(planned.results),
-      totalElements: page.totalElements,
-      planned: {
-        writes: planned.writes,
-        importedUsers: planned.importedUsers,
-        managerChanges: planned.managerChanges,
-        fullPlanInActivity: true,
-      },
-    };
+    return plannedPageReport(input.offset, planned);
+  }
+
+  /** The plan the directory read made of this page: kept for the report, if the import's worker sealed it. */
+  async function keepPlan(command: Extract<PageCommand, { step: 'planned' }>): Promise<void> {
+    const refused =
+      command.request.pageOffset !== input.offset
+        ? `a plan for page ${command.request.pageOffset}, not this one`
+        : await checkCarriedState({
+            ...stepSealRequest(input.importWorkflowId, input.firstRunId, 'planned', command.request),
+            seal: command.seal,
+          });
+    if (refused !== null) {
+      log.warn('page plan refused', { offset: input.offset, reason: refused });
+      return;
+    }
+    held.planned = command.request.results;
+    held.plannedWrites = command.request.writes;
   }
 
   async function apply(request: PageRequest): Promise<PageReport> {

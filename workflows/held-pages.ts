@@ -31,6 +31,8 @@ export interface HeldPages {
   planned: number;
   /** The release's position in `offsets` (pages with nothing left to do are told to end). */
   released: number;
+  /** The directory read previewed every page itself: no plan step is sent. */
+  plannedInRead?: boolean;
 }
 
 /** Releases sent at once. */

@@ -12,6 +12,7 @@ import type { Activities } from '../activities/index.js';
 import type { StateSeal } from '../activities/carried-state.js';
 import type { EnsuredGroups } from '../activities/groups.js';
 import type { DirectoryScan } from '../activities/scan-directory.js';
+import type { PreviewSettings, ReadPreview } from '../activities/read-preview.js';
 import type { ImportInput } from '../domain/import-input.js';
 import type { GroupRules } from '../domain/page-groups.js';
 import { pageRequest } from '../domain/page-request.js';
@@ -20,6 +21,7 @@ import { stepSealRequest, type PageStep, type PageStepDone } from './directory-p
 import type { heldPages, HeldPages } from './held-pages.js';
 import type { PageReport } from './import-api.js';
 import {
+  newPlanState,
   recordApplied,
   recordLinks,
   recordPlanned,
@@ -73,6 +75,31 @@ export async function planHeldPages(
   if (held.planned < held.offsets.length) return false;
   sortPlannedOffsets(state.plan!);
   return true;
+}
+
+/** What the directory read needs of the input to preview every page itself (activities/read-preview.ts). */
+export function previewSettingsOf(input: ImportInput): PreviewSettings {
+  const { pageSize, createState, allowReactivation, dryRun, activation, groups } = input;
+  return { pageSize, createState, allowReactivation, dryRun, activation, groups };
+}
+
+/**
+ * The preview the directory read made: recorded as the pages' answers to a plan step would
+ * have been, in directory order, so the planning step has nothing left to ask.
+ */
+export function recordReadPreview(
+  input: ImportInput,
+  state: ImportState,
+  held: HeldPages,
+  preview: ReadPreview,
+  publish: () => void,
+): void {
+  state.planGroups = preview.planGroups;
+  state.plan = newPlanState();
+  for (const report of preview.reports) recordPlanned(input, state, report, publish);
+  sortPlannedOffsets(state.plan);
+  held.planned = held.offsets.length;
+  held.plannedInRead = true;
 }
 
 /** Applies the held pages the preview found something to write on. */

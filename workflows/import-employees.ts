@@ -35,7 +35,14 @@ import { notificationWanted, notifyFinished } from './import-notify.js';
 import { countFinished, finishedReport } from './import-report.js';
 import { newImportState, newPlanState, trackProgress, type ImportState } from './import-state.js';
 import { heldPages } from './held-pages.js';
-import { applyHeldPages, linkHeldManagers, pageIdleTimeoutMs, planHeldPages } from './held-steps.js';
+import {
+  applyHeldPages,
+  linkHeldManagers,
+  pageIdleTimeoutMs,
+  planHeldPages,
+  previewSettingsOf,
+  recordReadPreview,
+} from './held-steps.js';
 import { linkManagers, planPages, stagePages } from './page-children.js';
 import { groupPlanOf, groupRules } from '../domain/group-plan.js';
 import { resolveSyncWindow } from './sync-window.js';
@@ -127,15 +134,22 @@ export async function importEmployees(
       // Each page is read once and held for the rest of the run (patched: runs recorded before
       // read each page again for the preview, the apply and the managers).
       if (patched('pages-read-once')) {
-        const { pageOffsets, personioRequests, ...scan } = await readDirectory({
+        // The read previews every page itself once it has them all (patched: runs recorded
+        // before sent each page a plan step; a read that cannot still leaves it to the pages).
+        const previewInRead = patched('preview-in-read');
+        const { pageOffsets, personioRequests, preview, ...scan } = await readDirectory({
           importWorkflowId: workflowInfo().workflowId,
           firstRunId: workflowInfo().firstExecutionRunId,
           pageSize: input.pageSize,
           idleTimeoutMs: pageIdleTimeoutMs(input),
+          ...(previewInRead
+            ? { preview: { settings: previewSettingsOf(input), updatedSince: updatedSince ?? null } }
+            : {}),
         });
         state.scan = scan;
         state.held = { offsets: pageOffsets, planned: 0, released: 0 };
         state.personioRequests = (state.personioRequests ?? 0) + personioRequests;
+        if (preview) recordReadPreview(input, state, state.held, preview, publish);
       } else state.scan = await scanDirectory(input.pageSize);
       state.employeesTotal = changed ?? state.scan.employeesTotal;
       // Every run previews first (patched: runs recorded before replay without it).
@@ -150,7 +164,8 @@ export async function importEmployees(
       state.plan ??= newPlanState();
       const rules = groupRules(input, state.planGroups, groupPlan);
       const finished = state.held
-        ? await planHeldPages(input, state, state.held, scan, rules, pages, publish, widePlanWindow)
+        ? state.held.plannedInRead ||
+          (await planHeldPages(input, state, state.held, scan, rules, pages, publish, widePlanWindow))
         : await planPages(input, state, scan, rules, publish);
       if (!finished) await continueSealed(rawInput, state);
       if (input.dryRun) {

@@ -8,9 +8,9 @@
  */
 import { ApplicationFailure, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { countOutcomes, isProblem, type EmployeeResult } from '../domain/outcomes.js';
+import { countOutcomes, type EmployeeResult } from '../domain/outcomes.js';
 import { shortCall } from './activity-options.js';
-import { pageReportQuery, type HeldPageReport } from './directory-page-api.js';
+import { pageReportQuery, plannedPageReport, type HeldPageReport } from './directory-page-api.js';
 import { pageProgressQuery, type PageReport } from './import-api.js';
 import type { PageRequest } from '../domain/page-request.js';
 import { stagePage } from './page-staging.js';
@@ -64,16 +64,5 @@ async function planOnePage(request: PageRequest): Promise<PageReport> {
   const planned = await planPage({ ...request, dryRun: true });
   held.planned = planned.results;
   held.plannedWrites = planned.writes;
-  return {
-    offset: request.offset,
-    results: planned.results.filter(isProblem),
-    counts: countOutcomes(planned.results),
-    totalElements: planned.totalElements,
-    planned: {
-      writes: planned.writes,
-      importedUsers: planned.importedUsers,
-      managerChanges: planned.managerChanges,
-      fullPlanInActivity: true,
-    },
-  };
+  return plannedPageReport(request.offset, planned);
 }
