@@ -3,12 +3,14 @@
  * Performance; activities/read-ahead.ts), through the real worker and CLI: the first
  * JumpCloud search arrives before Personio's last page is read, no page is looked up twice,
  * and the preview built from those answers is the same as one built from its own lookups (a
- * re-run previews every imported employee as unchanged).
+ * re-run previews every imported employee as unchanged). The read then previews every page
+ * itself (activities/read-preview.ts): no page runs a plan activity, each keeps its plan.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { startRealProcesses } from '../helpers/real-processes.js';
+import { directoryPageWorkflowId, pageReportQuery } from '../../workflows/directory-page-api.js';
 
 const EMPLOYEES = 600;
 const PAGE_SIZE = 20;
@@ -23,7 +25,7 @@ function recordArrivals(app: FastifyInstance, prefix: string): number[] {
   return arrivals;
 }
 
-test('the preview’s JumpCloud lookups overlap the Personio read, once per page', async (t) => {
+test('the preview’s JumpCloud lookups overlap the Personio read, once per page, and the read plans every page', async (t) => {
   let pages: number[] = [];
   let searches: number[] = [];
   const project = await startRealProcesses(t, {
@@ -55,6 +57,7 @@ test('the preview’s JumpCloud lookups overlap the Personio read, once per page
   assert.ok(searches.length <= 3 * PAGES, `${searches.length} searches for ${PAGES} pages`);
   const report = (await project.client.workflow.getHandle(`${project.workflowId}-preview`).result()) as {
     counts: { unchanged: number; created: number; updated: number };
+    firstRunId: string;
   };
   assert.equal(
     report.counts.unchanged,
@@ -62,4 +65,22 @@ test('the preview’s JumpCloud lookups overlap the Personio read, once per page
     'every imported employee previews as unchanged',
   );
   assert.equal(report.counts.created + report.counts.updated, 0);
+
+  // The read made the preview itself (activities/read-preview.ts): no page was sent a plan
+  // step (no planPage activity in any page's history), and each page still holds its whole
+  // plan for the report.
+  for (let offset = 0; offset < EMPLOYEES; offset += PAGE_SIZE) {
+    const page = project.client.workflow.getHandle(
+      directoryPageWorkflowId(`${project.workflowId}-preview`, report.firstRunId, offset),
+    );
+    const { events } = await page.fetchHistory();
+    const activities = (events ?? []).flatMap((e) => {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      return name ? [name] : [];
+    });
+    assert.deepEqual(activities, [], `page ${offset} ran no activity of its own`);
+    const held = await page.query(pageReportQuery);
+    assert.equal(held.planned?.length, PAGE_SIZE, `page ${offset} holds its plan`);
+    assert.ok(held.planned.every((r) => r.outcome === 'unchanged' || r.outcome === 'skipped'));
+  }
 });

@@ -78,7 +78,8 @@ const scenarios: Record<string, Scenario> = {
   },
 
   async import(client, native) {
-    return withSandboxes({ employees: 40, seed: 3, dirty: true }, async ({ personio, jumpcloud }) => {
+    // 80 employees: enough pages that the import continues as new even without a plan step per page.
+    return withSandboxes({ employees: 80, seed: 3, dirty: true }, async ({ personio, jumpcloud }) => {
       const deps = sandboxDeps(personio.url, jumpcloud.url);
       const worker = await createWorker({ connection: native, taskQueue, deps });
       const workflowId = 'recorded-import';
@@ -97,14 +98,19 @@ const scenarios: Record<string, Scenario> = {
       });
       const report = await worker.runUntil(handle.result());
       // Runs before each page was read once: import-first-run.json and import-page.json (kept);
-      // import-held-first-run.json: the first run only, recorded before the whole chain was (kept).
+      // import-held-first-run.json: the first run only, recorded before the whole chain was (kept);
+      // import-held-chain-*.json and directory-page.json: before the read previewed the pages
+      // itself, each page planned by a step of its own (kept).
       return [
         ...(await chainOf(client, workflowId, handle.firstExecutionRunId)).map((runId, i) => ({
-          file: `import-held-chain-${i + 1}`,
+          file: `import-read-preview-chain-${i + 1}`,
           workflowId,
           runId,
         })),
-        { file: 'directory-page', workflowId: directoryPageWorkflowId(workflowId, report.firstRunId, 0) },
+        {
+          file: 'directory-page-planned',
+          workflowId: directoryPageWorkflowId(workflowId, report.firstRunId, 0),
+        },
       ];
     });
   },

@@ -61,6 +61,10 @@ interface RecordedEvent {
     signalName?: string;
     input?: { payloads?: { data?: string }[] };
   };
+  workflowExecutionSignaledEventAttributes?: {
+    signalName?: string;
+    input?: { payloads?: { data?: string }[] };
+  };
 }
 const recorded = new Map(
   files.map((f) => [
@@ -131,4 +135,27 @@ test('a recorded page starts a new hire’s activation timer', () => {
     starts('directory-page-activation.json'),
     'directory-page-activation.json starts no activation timer',
   );
+});
+
+test('the recordings include the preview made by the read: a page keeps the plan it was sent, then applies', () => {
+  const steps = (events: RecordedEvent[]) =>
+    events.flatMap((e) => {
+      const signal = e.workflowExecutionSignaledEventAttributes;
+      const data = signal?.input?.payloads?.[0]?.data;
+      if (signal?.signalName !== 'pageCommand' || data === undefined) return [];
+      return [(JSON.parse(Buffer.from(data, 'base64').toString()) as { step?: string }).step];
+    });
+  const page = recorded.get('directory-page-planned.json');
+  assert.ok(page, 'directory-page-planned.json is recorded');
+  assert.deepEqual(steps(page).slice(0, 2), ['planned', 'apply']);
+  // And the import of that recording sent no plan step: the read planned every page.
+  const importRun = recorded.get('import-read-preview-chain-1.json') ?? [];
+  const sent = importRun.flatMap((e) => {
+    const signal = e.signalExternalWorkflowExecutionInitiatedEventAttributes;
+    const data = signal?.input?.payloads?.[0]?.data;
+    return signal?.signalName === 'pageCommand' && data
+      ? [(JSON.parse(Buffer.from(data, 'base64').toString()) as { step?: string }).step]
+      : [];
+  });
+  assert.ok(sent.includes('apply') && !sent.includes('plan'), `steps sent: ${[...new Set(sent)].join(', ')}`);
 });
