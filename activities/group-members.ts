@@ -32,6 +32,14 @@ export class GroupMembers {
     return members;
   }
 
+  /**
+   * Starts reading a group's members now, for the plans that will ask soon (the directory read
+   * starts the all-employees group's while Personio is still being read). Never throws.
+   */
+  prefetch(groupId: string): void {
+    this.members(groupId).catch(() => undefined); // a failed read is read again when asked
+  }
+
   /** Adds the user to each group it is not known to be in; returns how many joins were sent. */
   async join(userId: string, groupIds: readonly string[]): Promise<number> {
     let sent = 0;

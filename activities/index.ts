@@ -17,6 +17,7 @@ import { createReadDirectoryActivities } from './read-directory.js';
 import { JumpCloudReadAhead } from './read-ahead.js';
 import { createScanActivities } from './scan-directory.js';
 import { createSettlePageActivities, pagePlanning } from './settle-page.js';
+import { groupPlanOf } from '../domain/group-plan.js';
 import { createStageActivities } from './stage-employee.js';
 
 /** A worker without API clients can still run `ping`; the import's activities then say what is missing. */
@@ -38,6 +39,14 @@ export function createActivities(deps: ActivityDeps = {}) {
     ...createReadDirectoryActivities(deps, readAhead, {
       plan: planning.plan,
       ensureGroups: (plan, dryRun) => groups.ensureGroups(plan, dryRun),
+      // The all-employees group's members, read while Personio is (its id: a lookup, no write).
+      warmUp: (settings) =>
+        void groups
+          .ensureGroups(groupPlanOf(settings, { departments: [] }), true)
+          .then((found) => {
+            if (found.allEmployeesGroupId) planning.groupMembers?.prefetch(found.allEmployeesGroupId);
+          })
+          .catch(() => undefined), // the plans read it themselves
     }),
     ...createFetchPageActivities(deps),
     ...createSettlePageActivities(deps, readAhead, planning),

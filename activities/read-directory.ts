@@ -84,7 +84,7 @@ const QUERY_CONCURRENCY = 8;
 export function createReadDirectoryActivities(
   deps: Partial<ImportDeps>,
   readAhead?: JumpCloudReadAhead,
-  preview?: Pick<PreviewDeps, 'plan' | 'ensureGroups'>,
+  preview?: Pick<PreviewDeps, 'plan' | 'ensureGroups' | 'warmUp'>,
 ) {
   const customKeys = mappedCustomKeys(deps.mapping ?? DEFAULT_MAPPING);
   const sealKeys = () => {
@@ -110,6 +110,7 @@ export function createReadDirectoryActivities(
         // pages plan) when an earlier attempt held some, or there are too many to keep.
         let previewPages: Map<number, FetchedPage> | null =
           request.preview && preview && !earlier ? new Map() : null;
+        if (previewPages) preview?.warmUp?.(request.preview!.settings);
         const pageId = (offset: number) =>
           directoryPageWorkflowId(request.importWorkflowId, request.firstRunId, offset);
 

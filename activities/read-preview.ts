@@ -57,10 +57,16 @@ export interface ReadPreview {
 export const PREVIEW_MAX_PAGES = 400;
 
 /** Pages planned and told their plan at once (each waits mostly on JumpCloud or a signal). */
-const PLAN_CONCURRENCY = 16;
+const PLAN_CONCURRENCY = 8;
 
 export interface PreviewDeps {
   plan: PagePlanner;
+  /**
+   * Starts reading the members of the groups every plan asks about (the all-employees group),
+   * while Personio is still being read: on a re-run that listing (one request per 100 members)
+   * was the first thing every plan waited for.
+   */
+  warmUp?: (settings: PreviewSettings) => void;
   ensureGroups: (plan: GroupPlan, dryRun: boolean) => Promise<EnsuredGroups>;
   /** Hands a page its plan (sealed by the caller). */
   tellPage: (offset: number, plan: PlannedStepRequest) => Promise<void>;
@@ -95,6 +101,9 @@ export async function previewHeldPages(
         const planned = await deps.plan({ ...base, offset, dryRun: true, page }, deps.pageKey(offset));
         await deps.tellPage(offset, { pageOffset: offset, results: planned.results, writes: planned.writes });
         deps.onPage();
+        // Planning is the worker's main thread's work: let the workflow tasks waiting for it
+        // run between pages (200 pages at once held them up to 5 s in workload E).
+        await new Promise((resolve) => setImmediate(resolve));
         return plannedPageReport(offset, planned);
       }),
     ),
