@@ -60,7 +60,7 @@ function harness(plan: (request: PageRequest) => PlannedPage) {
         departmentGroupIds: { sales: 'g-sales' },
         created: [],
         refused: [],
-      } as unknown as Awaited<ReturnType<PreviewDeps['ensureGroups']>>;
+      };
     },
     tellPage: async (_offset, request) => void told.push(request),
     pageKey: (offset) => `import/page-${offset}`,
