@@ -80,10 +80,6 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
     }
     const command = commands.shift()!;
     if (command.step === 'release') break;
-    if (command.step === 'planned') {
-      await keepPlan(command);
-      continue;
-    }
     // A step is taken only with its import's seal (anyone can signal a workflow).
     const refused = await checkCarriedState({
       ...stepSealRequest(input.importWorkflowId, input.firstRunId, command.step, command.request),
@@ -91,6 +87,20 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
     });
     if (refused !== null) {
       log.warn('page step refused', { offset: input.offset, step: command.step, reason: refused });
+      continue;
+    }
+    if (command.step === 'planned') {
+      // The plan the directory read made of this page (its offset is sealed with it): kept
+      // for the report; the import already has the counts, so nothing is answered.
+      if (command.request.pageOffset === input.offset) {
+        held.planned = command.request.results;
+        held.plannedWrites = command.request.writes;
+      } else
+        log.warn('page step refused', {
+          offset: input.offset,
+          step: 'planned',
+          reason: 'another page’s plan',
+        });
       continue;
     }
     let done: PageStepDone;
@@ -133,23 +143,6 @@ export async function directoryPage(input: DirectoryPageInput): Promise<HeldPage
     held.planned = planned.results;
     held.plannedWrites = planned.writes;
     return plannedPageReport(input.offset, planned);
-  }
-
-  /** The plan the directory read made of this page: kept for the report, if the import's worker sealed it. */
-  async function keepPlan(command: Extract<PageCommand, { step: 'planned' }>): Promise<void> {
-    const refused =
-      command.request.pageOffset !== input.offset
-        ? `a plan for page ${command.request.pageOffset}, not this one`
-        : await checkCarriedState({
-            ...stepSealRequest(input.importWorkflowId, input.firstRunId, 'planned', command.request),
-            seal: command.seal,
-          });
-    if (refused !== null) {
-      log.warn('page plan refused', { offset: input.offset, reason: refused });
-      return;
-    }
-    held.planned = command.request.results;
-    held.plannedWrites = command.request.writes;
   }
 
   async function apply(request: PageRequest): Promise<PageReport> {
